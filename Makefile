@@ -1,0 +1,52 @@
+# Newsroom: `make help` lists the targets.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+STAMP := $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+
+help: ## List the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  %-18s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP) ## Create .venv and install the pinned dependencies
+
+run: install ## Serve the site with demo content on http://$(HOST):$(PORT)
+	DEBUG=1 $(BIN)/python manage.py migrate --noinput
+	DEBUG=1 $(BIN)/python manage.py load_demo
+	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+demo-data: install ## Load the demo content (idempotent)
+	DEBUG=1 $(BIN)/python manage.py migrate --noinput
+	DEBUG=1 $(BIN)/python manage.py load_demo
+
+test: install ## Run the test suite (SQLite, or DATABASE_URL when set)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-browser: install ## Run only the browser tests (needs /usr/bin/chromium)
+	$(BIN)/python -m pytest tests/browser $(PYTEST_ARGS)
+
+lint: install ## Check style with ruff
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install ## Format the code with ruff
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+migrations-check: install ## Fail if a model change lacks a migration
+	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
+
+check: install ## Django's system checks
+	DEBUG=1 $(BIN)/python manage.py check
+
+.PHONY: help install run demo-data test test-browser lint format migrations-check check

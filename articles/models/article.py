@@ -1,0 +1,256 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Case, Count, OuterRef, Prefetch, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_prose_editor.fields import ProseEditorField
+
+from ..html import sanitize_body
+from ..text import vi_slugify
+from .base import NormalizedTextModel
+from .taxonomy import tag_manager
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        """Articles a reader may see now: published, and their time has come.
+
+        An article published with a future time is scheduled: it becomes public
+        at that time with no job to flip it, because this filter decides by time.
+        """
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def drafts(self):
+        """Articles not yet published (draft, submitted, returned, approved)."""
+        return self.exclude(status__in=[Article.Status.PUBLISHED, Article.Status.UNPUBLISHED])
+
+    def in_category(self, category):
+        """Articles filed in ``category`` or one of its direct sub-sections."""
+        return self.filter(Q(category=category) | Q(category__parent=category))
+
+    def by(self, author):
+        """Articles that carry ``author`` in their byline."""
+        return self.filter(bylines__author=author)
+
+    def for_listing(self):
+        """What a card needs (section link, cover), newest first, in one query."""
+        return self.select_related("category", "cover").order_by("-published_at", "-id")
+
+    def for_detail(self):
+        """The article page's data: section, cover, byline in order, tags."""
+        return self.select_related("category", "cover").prefetch_related(
+            Prefetch(
+                "bylines",
+                queryset=ArticleAuthor.objects.select_related("author").order_by("position"),
+            ),
+            "tags",
+        )
+
+    def related_to(self, article):
+        """Other published articles, the same section's first, newest first."""
+        return (
+            self.published()
+            .exclude(pk=article.pk)
+            .annotate(
+                same_section=Case(
+                    When(category_id=article.category_id, then=Value(1)),
+                    default=Value(0),
+                )
+            )
+            .select_related("category", "cover")
+            .order_by("-same_section", "-published_at", "-id")
+        )
+
+    def refresh_comment_counts(self):
+        """Recount approved comments in the database, for every row in ``self``.
+
+        One UPDATE with a subquery: concurrent approvals and deletions cannot
+        lose an increment the way a read-modify-write in Python would.
+        """
+        from .comment import Comment
+
+        approved = (
+            Comment.objects.filter(article=OuterRef("pk"), status=Comment.Status.APPROVED)
+            .order_by()
+            .values("article")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return self.update(comment_count=Coalesce(Subquery(approved), 0))
+
+
+class Article(NormalizedTextModel):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Bài nháp")
+        SUBMITTED = "submitted", _("Chờ biên tập")
+        RETURNED = "returned", _("Trả lại")
+        APPROVED = "approved", _("Chờ xuất bản")
+        PUBLISHED = "published", _("Đã xuất bản")
+        UNPUBLISHED = "unpublished", _("Đã gỡ")
+
+    title = models.CharField(_("tiêu đề"), max_length=300)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=200,
+        blank=True,
+        help_text=_("Để trống để tạo tự động từ tiêu đề."),
+    )
+    sapo = models.TextField(_("sapo"), blank=True, help_text=_("Đoạn dẫn đầu bài."))
+    body = ProseEditorField(
+        _("nội dung"), extensions=settings.PROSE_EDITOR_EXTENSIONS, sanitize=True, blank=True
+    )
+    category = models.ForeignKey(
+        "articles.Category",
+        verbose_name=_("chuyên mục"),
+        on_delete=models.PROTECT,
+        related_name="articles",
+    )
+    authors = models.ManyToManyField(
+        "articles.Author",
+        through="ArticleAuthor",
+        verbose_name=_("tác giả"),
+        related_name="articles",
+    )
+    tags = tag_manager()
+    cover = models.ForeignKey(
+        "articles.Image",
+        verbose_name=_("ảnh đại diện"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="cover_of",
+    )
+    cover_caption = models.TextField(
+        _("chú thích ảnh đại diện"),
+        blank=True,
+        help_text=_("Để trống để dùng chú thích của ảnh trong thư viện."),
+    )
+    status = models.CharField(
+        _("trạng thái"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    published_at = models.DateTimeField(
+        _("thời gian xuất bản"),
+        null=True,
+        blank=True,
+        help_text=_("Đặt thời điểm trong tương lai để hẹn giờ xuất bản."),
+    )
+    featured = models.BooleanField(_("nổi bật"), default=False)
+    comments_enabled = models.BooleanField(_("cho phép bình luận"), default=True)
+    seo_title = models.CharField(_("tiêu đề SEO"), max_length=100, blank=True)
+    seo_description = models.CharField(_("mô tả SEO"), max_length=300, blank=True)
+    view_count = models.PositiveIntegerField(_("lượt xem"), default=0, editable=False)
+    comment_count = models.PositiveIntegerField(
+        _("số bình luận"), default=0, editable=False
+    )
+    created_at = models.DateTimeField(_("ngày tạo"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người tạo"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("bài viết")
+        verbose_name_plural = _("bài viết")
+        ordering = ["-published_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(published_at__isnull=False),
+                name="article_published_has_time",
+            ),
+        ]
+        indexes = [
+            # Home "Tin mới", feeds, sitemaps.
+            models.Index(fields=["status", "-published_at"], name="article_latest_idx"),
+            # Section pages and per-section blocks.
+            models.Index(
+                fields=["category", "status", "-published_at"], name="article_section_idx"
+            ),
+            # "Nổi bật".
+            models.Index(
+                fields=["featured", "status", "-published_at"], name="article_featured_idx"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = vi_slugify(self.title, max_length=200) or "bai-viet"
+        self.body = sanitize_body(self.body)
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse(
+            "articles:detail",
+            kwargs={"category": self.category.slug, "slug": self.slug, "pk": self.pk},
+        )
+
+    def is_published(self) -> bool:
+        """Return True if a reader may see the article now."""
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    is_published.boolean = True
+    is_published.short_description = _("đang hiển thị")
+
+    @property
+    def byline(self) -> list:
+        """The article's authors in byline order (uses the prefetch when present)."""
+        return [line.author for line in self.bylines.all()]
+
+    @property
+    def display_caption(self) -> str:
+        return self.cover_caption or (self.cover.caption if self.cover else "")
+
+    @property
+    def cover_in_body(self) -> bool:
+        """True when the cover photo already appears as a figure in the body."""
+        return bool(self.cover and self.cover.file and self.cover.file.url in self.body)
+
+    @property
+    def meta_title(self) -> str:
+        return self.seo_title or self.title
+
+    @property
+    def meta_description(self) -> str:
+        return self.seo_description or self.sapo[:300]
+
+
+class ArticleAuthor(models.Model):
+    """One name in an article's byline, in order."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="bylines")
+    author = models.ForeignKey(
+        "articles.Author",
+        verbose_name=_("tác giả"),
+        on_delete=models.PROTECT,
+        related_name="bylines",
+    )
+    position = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+
+    class Meta:
+        verbose_name = _("tác giả của bài")
+        verbose_name_plural = _("tác giả của bài")
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "author"], name="byline_unique_author"),
+        ]
+        indexes = [models.Index(fields=["author", "article"], name="byline_author_idx")]
+
+    def __str__(self):
+        return str(self.author)

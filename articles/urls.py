@@ -1,0 +1,18 @@
+from django.urls import path, re_path
+
+from . import views
+
+app_name = "articles"
+
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("chu-de/<slug:slug>/", views.TagView.as_view(), name="tag"),
+    path("tac-gia/<slug:slug>/", views.AuthorView.as_view(), name="author"),
+    path("binh-luan/<int:pk>/", views.comment_post, name="comment"),
+    re_path(
+        r"^(?P<category>[-a-zA-Z0-9_]+)/(?P<slug>[-a-zA-Z0-9_]*)-(?P<pk>[0-9]+)\.html$",
+        views.article_detail,
+        name="detail",
+    ),
+    path("<slug:slug>/", views.CategoryView.as_view(), name="category"),
+]

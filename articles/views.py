@@ -1,0 +1,213 @@
+"""Public pages. Each renders with a fixed number of queries (see tests)."""
+
+from collections import OrderedDict
+
+from django.db import connection
+from django.db.models import F, Window
+from django.db.models.functions import Coalesce, RowNumber
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django.views.generic import ListView, TemplateView
+
+from .context_processors import site_context
+from .forms import CommentForm
+from .models import Article, Author, Category, Tag
+from .origin import same_origin_required
+from .services import CommentsClosed, comment_create
+
+SECTION_BLOCK_SIZE = 4
+COMMENT_NOTICE_PARAM = "binh-luan"
+COMMENT_NOTICE_VALUE = "cho-duyet"
+
+
+class HomeView(TemplateView):
+    """Home: the lead story, "Nổi bật", "Tin mới" and a block per section.
+
+    Template ``articles/home.html``; context ``lead``, ``featured``, ``latest``,
+    ``sections`` (a list of (category, articles) pairs in menu order).
+    """
+
+    template_name = "articles/home.html"
+
+    def get_context_data(self, **kwargs):
+        published = Article.objects.published().for_listing()
+        featured = list(published.filter(featured=True)[:5])
+        latest = list(published[:11])
+        lead = featured[0] if featured else (latest[0] if latest else None)
+        return super().get_context_data(
+            lead=lead,
+            featured=[a for a in featured if a != lead][:4],
+            latest=[a for a in latest if a != lead][:10],
+            sections=self.section_blocks(),
+            **kwargs,
+        )
+
+    @staticmethod
+    def section_blocks():
+        """The newest articles of each menu section, sub-sections included.
+
+        One query whatever the number of sections: a window function numbers
+        each section's articles and keeps the first few.
+        """
+        menu = site_context()["menu"]
+        if not menu:
+            return []
+        rows = (
+            Article.objects.published()
+            .annotate(section_id=Coalesce(F("category__parent_id"), F("category_id")))
+            .filter(section_id__in=[c.pk for c in menu])
+            .annotate(
+                row=Window(
+                    RowNumber(),
+                    partition_by=[F("section_id")],
+                    order_by=[F("published_at").desc(), F("id").desc()],
+                )
+            )
+            .filter(row__lte=SECTION_BLOCK_SIZE)
+            .select_related("category", "cover")
+            .order_by("section_id", "row")
+        )
+        by_section = OrderedDict((c.pk, (c, [])) for c in menu)
+        for article in rows:
+            by_section[article.section_id][1].append(article)
+        return [block for block in by_section.values() if block[1]]
+
+
+class ArticleListView(ListView):
+    """A paginated list of published articles; bad page numbers are 404s."""
+
+    paginate_by = 20
+    template_name = "articles/article_list.html"
+    context_object_name = "articles"
+
+    def base_queryset(self):
+        return Article.objects.published().for_listing()
+
+
+class CategoryView(ArticleListView):
+    template_name = "articles/category.html"
+
+    def get_queryset(self):
+        self.category = get_object_or_404(Category, slug=self.kwargs["slug"])
+        return self.base_queryset().in_category(self.category)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(category=self.category, **kwargs)
+
+
+class TagView(ArticleListView):
+    template_name = "articles/tag.html"
+
+    def get_queryset(self):
+        self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
+        return self.base_queryset().filter(tags=self.tag)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(tag=self.tag, **kwargs)
+
+
+class AuthorView(ArticleListView):
+    template_name = "articles/author.html"
+
+    def get_queryset(self):
+        self.author = get_object_or_404(Author.objects.select_related("photo"), slug=self.kwargs["slug"])
+        return self.base_queryset().by(self.author)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(author=self.author, **kwargs)
+
+
+def _article_context(article, form=None, notice=False):
+    comments = list(article.comments.approved().order_by("created_at"))
+    replies = {}
+    for comment in comments:
+        if comment.parent_id:
+            replies.setdefault(comment.parent_id, []).append(comment)
+    threads = [(c, replies.get(c.pk, [])) for c in comments if not c.parent_id]
+    return {
+        "article": article,
+        "comment_threads": threads,
+        "comment_form": form or CommentForm(),
+        "comment_notice": notice,
+        "related": list(Article.objects.related_to(article)[:6]),
+        "featured": list(
+            Article.objects.published().for_listing().filter(featured=True).exclude(pk=article.pk)[:5]
+        ),
+    }
+
+
+def article_detail(request, category, slug, pk):
+    """The article page at ``/<section>/<slug>-<id>.html``.
+
+    The id decides; a stale slug or section answers 301 to the canonical URL.
+    Unpublished articles are 404 except to staff who may edit them, who see an
+    uncached preview.
+    """
+    article = get_object_or_404(Article.objects.for_detail(), pk=pk)
+    preview = False
+    if not article.is_published():
+        # Only here is request.user read: touching it on a public page would add
+        # "Vary: Cookie" and make the page uncacheable.
+        if not request.user.has_perm("articles.change_article"):
+            raise Http404(_("Không tìm thấy bài viết."))
+        preview = True
+    elif category != article.category.slug or slug != article.slug:
+        url = article.get_absolute_url()
+        if request.META.get("QUERY_STRING"):
+            url = f"{url}?{request.META['QUERY_STRING']}"
+        return HttpResponsePermanentRedirect(url)
+    notice = request.GET.get(COMMENT_NOTICE_PARAM) == COMMENT_NOTICE_VALUE
+    context = _article_context(article, notice=notice)
+    context["preview"] = preview
+    response = render(request, "articles/article_detail.html", context)
+    if preview:
+        add_never_cache_headers(response)
+    return response
+
+
+@require_POST
+@same_origin_required
+def comment_post(request, pk):
+    """Take a reader's comment; valid ones wait for moderation.
+
+    A valid post redirects back to the article with the moderation notice;
+    an invalid one re-renders the article with the errors (400).
+    """
+    article = get_object_or_404(Article.objects.for_detail(), pk=pk)
+    if not article.is_published():
+        raise Http404(_("Không tìm thấy bài viết."))
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        try:
+            comment_create(
+                article=article,
+                ip=request.META.get("REMOTE_ADDR", ""),
+                **form.cleaned_data,
+            )
+        except CommentsClosed as exc:
+            form.add_error(None, str(exc))
+        else:
+            url = f"{article.get_absolute_url()}?{COMMENT_NOTICE_PARAM}={COMMENT_NOTICE_VALUE}"
+            return redirect(f"{url}#binh-luan")
+    context = _article_context(article, form=form)
+    context["preview"] = False
+    response = render(request, "articles/article_detail.html", context, status=400)
+    add_never_cache_headers(response)
+    return response
+
+
+def healthz(request):
+    """200 when the database answers, 503 otherwise (for load balancers)."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:
+        response = HttpResponse("database unavailable\n", status=503, content_type="text/plain")
+    else:
+        response = HttpResponse("ok\n", content_type="text/plain")
+    add_never_cache_headers(response)
+    return response

@@ -1,0 +1,21 @@
+"""Test settings: the real settings with test-only speed-ups.
+
+The environment still decides the database (DATABASE_URL) and cache (REDIS_URL),
+so the same suite runs against SQLite and PostgreSQL.
+"""
+
+import os
+import tempfile
+
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production-use-0123456789")
+
+from newsroom.settings import *  # noqa: E402, F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+MEDIA_ROOT = tempfile.mkdtemp(prefix="newsroom-test-media-")
+ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+# Tests render pages without running collectstatic first.
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

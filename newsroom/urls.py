@@ -1,0 +1,24 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.static import serve
+
+from articles.views import healthz
+
+admin.site.site_header = "Tòa soạn Newsroom"
+admin.site.site_title = "Newsroom"
+admin.site.index_title = "Quản trị nội dung"
+
+urlpatterns = [
+    path(settings.ADMIN_URL, admin.site.urls),
+    path("healthz", healthz, name="healthz"),
+    path("", include("articles.urls")),
+]
+
+if settings.SERVE_MEDIA:
+    urlpatterns.insert(
+        0, path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})
+    )
+
+handler404 = "articles.errors.page_not_found"
+handler500 = "articles.errors.server_error"
