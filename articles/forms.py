@@ -39,6 +39,13 @@ class CommentForm(forms.ModelForm):
             },
         }
 
+    def full_clean(self):
+        super().full_clean()
+        # Tie each error message to its field for screen readers.
+        for name in self.errors:
+            if name in self.fields:
+                self.fields[name].widget.attrs["aria-describedby"] = f"id_{name}_error"
+
     def clean_name(self):
         name = clean_line(self.cleaned_data["name"])
         if not name:
