@@ -7,19 +7,37 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from taggit.models import Tag as TaggitTag
 
-from .models import Article, ArticleAuthor, Author, Category, Comment, Image, SiteSettings, Tag
+from .models import (
+    Article,
+    ArticleAuthor,
+    Author,
+    Category,
+    Comment,
+    Image,
+    SiteSettings,
+    Tag,
+)
 from .services import comments_set_status
 
 VI_URLIFY = "admin/js/vi_urlify.js"
 
 
 class VietnameseSlugMedia:
-    js = [VI_URLIFY]
+    # Listing urlify.js first makes Django's media merge load ours after it,
+    # so our window.URLify is the one prepopulate.js calls.
+    js = ["admin/js/urlify.js", VI_URLIFY]
 
 
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "parent", "position", "show_in_menu", "article_total"]
+    list_display = [
+        "name",
+        "slug",
+        "parent",
+        "position",
+        "show_in_menu",
+        "article_total",
+    ]
     list_editable = ["position", "show_in_menu"]
     list_filter = ["show_in_menu", "parent"]
     search_fields = ["name", "slug"]
@@ -28,8 +46,11 @@ class CategoryAdmin(admin.ModelAdmin):
     Media = VietnameseSlugMedia
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("parent").annotate(
-            _article_total=Count("articles")
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("parent")
+            .annotate(_article_total=Count("articles"))
         )
 
     @admin.display(description=_("số bài"), ordering="_article_total")
@@ -48,13 +69,30 @@ class AuthorAdmin(admin.ModelAdmin):
 
 @admin.register(Image)
 class ImageAdmin(admin.ModelAdmin):
-    list_display = ["thumbnail", "__str__", "credit", "dimensions", "is_placeholder", "created_at"]
+    list_display = [
+        "thumbnail",
+        "__str__",
+        "credit",
+        "dimensions",
+        "is_placeholder",
+        "created_at",
+    ]
     list_display_links = ["thumbnail", "__str__"]
     list_filter = ["is_placeholder", "created_at"]
     search_fields = ["caption", "credit", "alt", "file"]
     date_hierarchy = "created_at"
     readonly_fields = ["preview", "dimensions", "uploaded_by", "created_at"]
-    fields = ["file", "preview", "alt", "caption", "credit", "is_placeholder", "dimensions", "uploaded_by", "created_at"]
+    fields = [
+        "file",
+        "preview",
+        "alt",
+        "caption",
+        "credit",
+        "is_placeholder",
+        "dimensions",
+        "uploaded_by",
+        "created_at",
+    ]
 
     @admin.display(description=_("ảnh"))
     def thumbnail(self, obj):
@@ -70,7 +108,9 @@ class ImageAdmin(admin.ModelAdmin):
     def preview(self, obj):
         if not obj.file:
             return "—"
-        return format_html('<img src="{}" alt="" style="max-width:480px;height:auto">', obj.file.url)
+        return format_html(
+            '<img src="{}" alt="" style="max-width:480px;height:auto">', obj.file.url
+        )
 
     @admin.display(description=_("kích thước"))
     def dimensions(self, obj):
@@ -94,7 +134,11 @@ class TagAdmin(admin.ModelAdmin):
     Media = VietnameseSlugMedia
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(_article_total=Count("tagged_articles"))
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(_article_total=Count("tagged_articles"))
+        )
 
     @admin.display(description=_("số bài"), ordering="_article_total")
     def article_total(self, obj):
@@ -131,12 +175,21 @@ class ArticleAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["category", "cover"]
     inlines = [BylineInline]
-    readonly_fields = ["comment_count", "view_count", "created_at", "updated_at", "created_by"]
+    readonly_fields = [
+        "comment_count",
+        "view_count",
+        "created_at",
+        "updated_at",
+        "created_by",
+    ]
     actions = ["mark_featured", "unmark_featured", "close_comments", "open_comments"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "category", "sapo", "body", "tags"]}),
         (_("Ảnh đại diện"), {"fields": ["cover", "cover_caption"]}),
-        (_("Xuất bản"), {"fields": ["status", "published_at", "featured", "comments_enabled"]}),
+        (
+            _("Xuất bản"),
+            {"fields": ["status", "published_at", "featured", "comments_enabled"]},
+        ),
         (
             _("SEO"),
             {"fields": ["seo_title", "seo_description"], "classes": ["collapse"]},
@@ -144,7 +197,13 @@ class ArticleAdmin(admin.ModelAdmin):
         (
             _("Thông tin"),
             {
-                "fields": ["comment_count", "view_count", "created_by", "created_at", "updated_at"],
+                "fields": [
+                    "comment_count",
+                    "view_count",
+                    "created_by",
+                    "created_at",
+                    "updated_at",
+                ],
                 "classes": ["collapse"],
             },
         ),
@@ -182,7 +241,10 @@ class ArticleAdmin(admin.ModelAdmin):
     def _report(self, request, count):
         self.message_user(
             request,
-            ngettext("Đã cập nhật %(n)d bài viết.", "Đã cập nhật %(n)d bài viết.", count) % {"n": count},
+            ngettext(
+                "Đã cập nhật %(n)d bài viết.", "Đã cập nhật %(n)d bài viết.", count
+            )
+            % {"n": count},
             messages.SUCCESS,
         )
 
@@ -211,7 +273,9 @@ class CommentAdmin(admin.ModelAdmin):
         changed = comments_set_status(comments=queryset, status=status)
         self.message_user(
             request,
-            ngettext("Đã cập nhật %(n)d bình luận.", "Đã cập nhật %(n)d bình luận.", changed)
+            ngettext(
+                "Đã cập nhật %(n)d bình luận.", "Đã cập nhật %(n)d bình luận.", changed
+            )
             % {"n": changed},
             messages.SUCCESS,
         )

@@ -4,9 +4,16 @@ from django.utils.translation import gettext_lazy as _
 from .models import Comment
 from .text import clean_line, nfc
 
+NUL_MESSAGE = _("Nội dung chứa ký tự không hợp lệ.")
+
 
 class CommentForm(forms.ModelForm):
-    """A reader's comment: name, email (never shown) and plain text."""
+    """A reader's comment: name, email (never shown) and plain text.
+
+    Django ties each field's errors to it (``aria-describedby`` pointing at
+    ``id_<field>_error``, ``aria-invalid``); the template renders the errors
+    under that id.
+    """
 
     class Meta:
         model = Comment
@@ -18,33 +25,36 @@ class CommentForm(forms.ModelForm):
         }
         widgets = {
             "name": forms.TextInput(attrs={"autocomplete": "name", "maxlength": 80}),
-            "email": forms.EmailInput(attrs={"autocomplete": "email", "maxlength": 254}),
+            "email": forms.EmailInput(
+                attrs={"autocomplete": "email", "maxlength": 254}
+            ),
             "body": forms.Textarea(attrs={"rows": 5, "maxlength": 5000}),
         }
         error_messages = {
             "name": {
                 "required": _("Vui lòng nhập họ tên."),
-                "max_length": _("Họ tên dài tối đa %(limit_value)d ký tự (hiện có %(show_value)d)."),
+                "max_length": _(
+                    "Họ tên dài tối đa %(limit_value)d ký tự (hiện có %(show_value)d)."
+                ),
+                "null_characters_not_allowed": NUL_MESSAGE,
             },
             "email": {
                 "required": _("Vui lòng nhập email."),
                 "invalid": _("Email không hợp lệ."),
-                "max_length": _("Email dài tối đa %(limit_value)d ký tự (hiện có %(show_value)d)."),
+                "max_length": _(
+                    "Email dài tối đa %(limit_value)d ký tự (hiện có %(show_value)d)."
+                ),
+                "null_characters_not_allowed": NUL_MESSAGE,
             },
             "body": {
                 "required": _("Vui lòng nhập nội dung bình luận."),
                 "max_length": _(
-                    "Bình luận dài tối đa %(limit_value)d ký tự (hiện có %(show_value)d)."
+                    "Bình luận dài tối đa %(limit_value)d ký tự "
+                    "(hiện có %(show_value)d)."
                 ),
+                "null_characters_not_allowed": NUL_MESSAGE,
             },
         }
-
-    def full_clean(self):
-        super().full_clean()
-        # Tie each error message to its field for screen readers.
-        for name in self.errors:
-            if name in self.fields:
-                self.fields[name].widget.attrs["aria-describedby"] = f"id_{name}_error"
 
     def clean_name(self):
         name = clean_line(self.cleaned_data["name"])
@@ -53,7 +63,9 @@ class CommentForm(forms.ModelForm):
         return name
 
     def clean_body(self):
-        body = nfc(self.cleaned_data["body"]).replace("\x00", "").strip()
+        body = nfc(self.cleaned_data["body"]).strip()
         if not body:
-            raise forms.ValidationError(_("Vui lòng nhập nội dung bình luận."), code="required")
+            raise forms.ValidationError(
+                _("Vui lòng nhập nội dung bình luận."), code="required"
+            )
         return body

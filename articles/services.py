@@ -23,7 +23,9 @@ def hash_ip(ip: str) -> str:
 
 
 @transaction.atomic
-def comment_create(*, article: Article, name: str, email: str, body: str, ip: str = "") -> Comment:
+def comment_create(
+    *, article: Article, name: str, email: str, body: str, ip: str = ""
+) -> Comment:
     """Store a reader's comment as pending; a moderator decides if it shows."""
     if not (article.is_published() and article.comments_enabled):
         raise CommentsClosed(_("Bài viết này không nhận bình luận."))

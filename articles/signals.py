@@ -15,6 +15,9 @@ from .models import Article, Category, Comment, SiteSettings
 @receiver([post_save, post_delete], sender=SiteSettings)
 @receiver([post_save, post_delete], sender=Category)
 def drop_site_context(sender, **kwargs):
+    # Now, and again after commit: a request that re-cached the old rows
+    # between the save and the commit must not keep them.
+    forget_site_context()
     transaction.on_commit(forget_site_context)
 
 

@@ -68,6 +68,7 @@ class HomeView(TemplateView):
             )
             .filter(row__lte=SECTION_BLOCK_SIZE)
             .select_related("category", "cover")
+            .defer("body")
             .order_by("section_id", "row")
         )
         by_section = OrderedDict((c.pk, (c, [])) for c in menu)
@@ -113,7 +114,9 @@ class AuthorView(ArticleListView):
     template_name = "articles/author.html"
 
     def get_queryset(self):
-        self.author = get_object_or_404(Author.objects.select_related("photo"), slug=self.kwargs["slug"])
+        self.author = get_object_or_404(
+            Author.objects.select_related("photo"), slug=self.kwargs["slug"]
+        )
         return self.base_queryset().by(self.author)
 
     def get_context_data(self, **kwargs):
@@ -134,7 +137,10 @@ def _article_context(article, form=None, notice=False):
         "comment_notice": notice,
         "related": list(Article.objects.related_to(article)[:6]),
         "featured": list(
-            Article.objects.published().for_listing().filter(featured=True).exclude(pk=article.pk)[:5]
+            Article.objects.published()
+            .for_listing()
+            .filter(featured=True)
+            .exclude(pk=article.pk)[:5]
         ),
     }
 
@@ -190,8 +196,8 @@ def comment_post(request, pk):
         except CommentsClosed as exc:
             form.add_error(None, str(exc))
         else:
-            url = f"{article.get_absolute_url()}?{COMMENT_NOTICE_PARAM}={COMMENT_NOTICE_VALUE}"
-            return redirect(f"{url}#binh-luan")
+            notice = f"{COMMENT_NOTICE_PARAM}={COMMENT_NOTICE_VALUE}"
+            return redirect(f"{article.get_absolute_url()}?{notice}#binh-luan")
     context = _article_context(article, form=form)
     context["preview"] = False
     response = render(request, "articles/article_detail.html", context, status=400)
@@ -206,7 +212,9 @@ def healthz(request):
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except Exception:
-        response = HttpResponse("database unavailable\n", status=503, content_type="text/plain")
+        response = HttpResponse(
+            "database unavailable\n", status=503, content_type="text/plain"
+        )
     else:
         response = HttpResponse("ok\n", content_type="text/plain")
     add_never_cache_headers(response)

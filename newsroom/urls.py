@@ -17,7 +17,12 @@ urlpatterns = [
 
 if settings.SERVE_MEDIA:
     urlpatterns.insert(
-        0, path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})
+        0,
+        path(
+            f"{settings.MEDIA_URL.strip('/')}/<path:path>",
+            serve,
+            {"document_root": settings.MEDIA_ROOT},
+        ),
     )
 
 handler404 = "articles.errors.page_not_found"

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
@@ -40,7 +42,9 @@ class ImageFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Image
 
-    file = factory.django.ImageField(width=64, height=48, color="blue", filename="anh.jpg")
+    file = factory.django.ImageField(
+        width=64, height=48, color="blue", filename="anh.jpg"
+    )
     alt = "Ảnh minh họa"
     caption = "Chú thích ảnh"
     credit = "Thành ủy TP.HCM"
@@ -71,7 +75,7 @@ class DraftArticleFactory(ArticleFactory):
 
 class PublishedArticleFactory(ArticleFactory):
     status = Article.Status.PUBLISHED
-    published_at = factory.LazyFunction(lambda: timezone.now() - timezone.timedelta(hours=1))
+    published_at = factory.LazyFunction(lambda: timezone.now() - timedelta(hours=1))
 
 
 class CommentFactory(factory.django.DjangoModelFactory):

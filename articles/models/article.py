@@ -20,11 +20,15 @@ class ArticleQuerySet(models.QuerySet):
         An article published with a future time is scheduled: it becomes public
         at that time with no job to flip it, because this filter decides by time.
         """
-        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+        return self.filter(
+            status=Article.Status.PUBLISHED, published_at__lte=timezone.now()
+        )
 
     def drafts(self):
         """Articles not yet published (draft, submitted, returned, approved)."""
-        return self.exclude(status__in=[Article.Status.PUBLISHED, Article.Status.UNPUBLISHED])
+        return self.exclude(
+            status__in=[Article.Status.PUBLISHED, Article.Status.UNPUBLISHED]
+        )
 
     def in_category(self, category):
         """Articles filed in ``category`` or one of its direct sub-sections."""
@@ -35,15 +39,24 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(bylines__author=author)
 
     def for_listing(self):
-        """What a card needs (section link, cover), newest first, in one query."""
-        return self.select_related("category", "cover").order_by("-published_at", "-id")
+        """What a card needs (section link, cover), newest first, in one query.
+
+        The body is deferred: cards never show it and it is the heavy column.
+        """
+        return (
+            self.select_related("category", "cover")
+            .defer("body")
+            .order_by("-published_at", "-id")
+        )
 
     def for_detail(self):
         """The article page's data: section, cover, byline in order, tags."""
         return self.select_related("category", "cover").prefetch_related(
             Prefetch(
                 "bylines",
-                queryset=ArticleAuthor.objects.select_related("author").order_by("position"),
+                queryset=ArticleAuthor.objects.select_related("author").order_by(
+                    "position"
+                ),
             ),
             "tags",
         )
@@ -60,6 +73,7 @@ class ArticleQuerySet(models.QuerySet):
                 )
             )
             .select_related("category", "cover")
+            .defer("body")
             .order_by("-same_section", "-published_at", "-id")
         )
 
@@ -72,7 +86,9 @@ class ArticleQuerySet(models.QuerySet):
         from .comment import Comment
 
         approved = (
-            Comment.objects.filter(article=OuterRef("pk"), status=Comment.Status.APPROVED)
+            Comment.objects.filter(
+                article=OuterRef("pk"), status=Comment.Status.APPROVED
+            )
             .order_by()
             .values("article")
             .annotate(n=Count("pk"))
@@ -99,7 +115,10 @@ class Article(NormalizedTextModel):
     )
     sapo = models.TextField(_("sapo"), blank=True, help_text=_("Đoạn dẫn đầu bài."))
     body = ProseEditorField(
-        _("nội dung"), extensions=settings.PROSE_EDITOR_EXTENSIONS, sanitize=True, blank=True
+        _("nội dung"),
+        extensions=settings.PROSE_EDITOR_EXTENSIONS,
+        sanitize=True,
+        blank=True,
     )
     category = models.ForeignKey(
         "articles.Category",
@@ -172,11 +191,13 @@ class Article(NormalizedTextModel):
             models.Index(fields=["status", "-published_at"], name="article_latest_idx"),
             # Section pages and per-section blocks.
             models.Index(
-                fields=["category", "status", "-published_at"], name="article_section_idx"
+                fields=["category", "status", "-published_at"],
+                name="article_section_idx",
             ),
             # "Nổi bật".
             models.Index(
-                fields=["featured", "status", "-published_at"], name="article_featured_idx"
+                fields=["featured", "status", "-published_at"],
+                name="article_featured_idx",
             ),
         ]
 
@@ -234,7 +255,9 @@ class Article(NormalizedTextModel):
 class ArticleAuthor(models.Model):
     """One name in an article's byline, in order."""
 
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="bylines")
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="bylines"
+    )
     author = models.ForeignKey(
         "articles.Author",
         verbose_name=_("tác giả"),
@@ -248,7 +271,9 @@ class ArticleAuthor(models.Model):
         verbose_name_plural = _("tác giả của bài")
         ordering = ["position"]
         constraints = [
-            models.UniqueConstraint(fields=["article", "author"], name="byline_unique_author"),
+            models.UniqueConstraint(
+                fields=["article", "author"], name="byline_unique_author"
+            ),
         ]
         indexes = [models.Index(fields=["author", "article"], name="byline_author_idx")]
 

@@ -44,7 +44,9 @@ class Comment(NormalizedTextModel):
         _("trạng thái"), max_length=10, choices=Status.choices, default=Status.PENDING
     )
     created_at = models.DateTimeField(_("thời gian"), auto_now_add=True)
-    ip_hash = models.CharField(_("IP (đã băm)"), max_length=64, blank=True, editable=False)
+    ip_hash = models.CharField(
+        _("IP (đã băm)"), max_length=64, blank=True, editable=False
+    )
 
     objects = CommentQuerySet.as_manager()
 
@@ -54,7 +56,9 @@ class Comment(NormalizedTextModel):
         ordering = ["-created_at"]
         indexes = [
             # The article page's approved comments, oldest first.
-            models.Index(fields=["article", "status", "created_at"], name="comment_article_idx"),
+            models.Index(
+                fields=["article", "status", "created_at"], name="comment_article_idx"
+            ),
             # The moderation queue.
             models.Index(fields=["status", "-created_at"], name="comment_queue_idx"),
         ]

@@ -30,7 +30,10 @@ class Image(NormalizedTextModel):
     """A photo in the library, reusable in any article."""
 
     file = models.ImageField(
-        _("tệp ảnh"), upload_to=image_upload_to, width_field="width", height_field="height"
+        _("tệp ảnh"),
+        upload_to=image_upload_to,
+        width_field="width",
+        height_field="height",
     )
     alt = models.CharField(
         _("mô tả thay thế (alt)"),
@@ -40,7 +43,10 @@ class Image(NormalizedTextModel):
     )
     caption = models.TextField(_("chú thích"), blank=True)
     credit = models.CharField(
-        _("nguồn ảnh"), max_length=200, blank=True, help_text=_("Ví dụ: Thành ủy TP.HCM")
+        _("nguồn ảnh"),
+        max_length=200,
+        blank=True,
+        help_text=_("Ví dụ: Thành ủy TP.HCM"),
     )
     width = models.PositiveIntegerField(_("chiều rộng"), editable=False, default=0)
     height = models.PositiveIntegerField(_("chiều cao"), editable=False, default=0)

@@ -28,7 +28,9 @@ class SiteSettings(NormalizedTextModel):
         verbose_name = _("cấu hình trang")
         verbose_name_plural = _("cấu hình trang")
         constraints = [
-            models.CheckConstraint(condition=models.Q(id=1), name="site_settings_single_row"),
+            models.CheckConstraint(
+                condition=models.Q(id=1), name="site_settings_single_row"
+            ),
         ]
 
     def __str__(self):

@@ -90,7 +90,9 @@ class Category(NormalizedTextModel):
 
     def clean(self):
         if self.parent_id and self.pk and self.parent_id == self.pk:
-            raise ValidationError({"parent": _("Chuyên mục không thể là cha của chính nó.")})
+            raise ValidationError(
+                {"parent": _("Chuyên mục không thể là cha của chính nó.")}
+            )
 
 
 class Author(NormalizedTextModel):
@@ -162,7 +164,9 @@ class Tag(TagBase):
 
 
 class TaggedArticle(TaggedItemBase):
-    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="tagged_articles")
+    tag = models.ForeignKey(
+        Tag, on_delete=models.CASCADE, related_name="tagged_articles"
+    )
     content_object = models.ForeignKey("articles.Article", on_delete=models.CASCADE)
 
     class Meta:

@@ -32,7 +32,7 @@ def vi_date(value: datetime | None) -> str:
 
 
 def relative_time(value: datetime, now: datetime | None = None) -> str:
-    """"vừa xong", "5 phút trước", "2 giờ trước", "3 ngày trước", then the date."""
+    """ "vừa xong", "5 phút trước", "2 giờ trước", "3 ngày trước", then the date."""
     now = now or timezone.now()
     seconds = int((now - value).total_seconds())
     if seconds < 0:

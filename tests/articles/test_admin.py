@@ -1,0 +1,146 @@
+import pytest
+from django.conf import settings
+from django.urls import reverse
+from django.utils.timezone import localtime
+
+from articles.models import Article, Category, Comment, SiteSettings
+from tests.factories import (
+    ArticleFactory,
+    AuthorFactory,
+    CategoryFactory,
+    CommentFactory,
+    ImageFactory,
+    PublishedArticleFactory,
+    StaffFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def editor(client):
+    client.force_login(StaffFactory())
+    return client
+
+
+MODELS = ["article", "category", "author", "image", "tag", "comment"]
+
+
+def test_admin_lives_at_admin_url():
+    assert reverse("admin:index") == f"/{settings.ADMIN_URL}"
+
+
+@pytest.mark.parametrize("model", MODELS)
+def test_changelist_and_add_pages_load(editor, model):
+    PublishedArticleFactory().tags.add("Hà Nội")
+    CommentFactory()
+    ImageFactory()
+    assert editor.get(reverse(f"admin:articles_{model}_changelist")).status_code == 200
+    assert editor.get(reverse(f"admin:articles_{model}_add")).status_code == 200
+
+
+@pytest.mark.parametrize("model", MODELS)
+def test_changelist_search_does_not_fail_on_vietnamese_or_odd_input(editor, model):
+    for term in ["Hà Nội", "%", "_", "' OR 1=1 --"]:
+        response = editor.get(
+            reverse(f"admin:articles_{model}_changelist"), {"q": term}
+        )
+        assert response.status_code == 200
+
+
+def test_article_changelist_filters_and_shows_byline(editor):
+    author = AuthorFactory(name="Bình Minh")
+    PublishedArticleFactory(title="Bài đã đăng", authors=[author])
+    ArticleFactory(title="Bản thảo chưa đăng")
+    response = editor.get(
+        reverse("admin:articles_article_changelist"), {"status__exact": "published"}
+    )
+    html = response.content.decode()
+    assert "Bài đã đăng" in html and "Bình Minh" in html
+    assert "Bản thảo chưa đăng" not in html
+
+
+def test_article_change_page_uses_the_vietnamese_slug_script_and_prose_editor(editor):
+    article = ArticleFactory()
+    html = editor.get(
+        reverse("admin:articles_article_change", args=[article.pk])
+    ).content.decode()
+    assert "admin/js/vi_urlify.js" in html
+    assert html.index("admin/js/urlify.js") < html.index("admin/js/vi_urlify.js")
+    assert "django_prose_editor" in html
+    assert "Xem trên trang" in html or "View on site" in html
+
+
+def test_creating_an_article_in_the_admin_sanitises_and_records_the_creator(editor):
+    category = CategoryFactory()
+    author = AuthorFactory()
+    response = editor.post(
+        reverse("admin:articles_article_add"),
+        {
+            "title": "Thúc đẩy hợp tác",
+            "slug": "thuc-day-hop-tac",
+            "category": category.pk,
+            "sapo": "Sapo",
+            "body": "<p>Nội dung<script>alert(1)</script></p>",
+            "tags": "Hà Nội, Thanh Hoá",
+            "status": "published",
+            "published_at_0": "19/10/2023",
+            "published_at_1": "06:36",
+            "featured": "on",
+            "comments_enabled": "on",
+            "bylines-TOTAL_FORMS": "1",
+            "bylines-INITIAL_FORMS": "0",
+            "bylines-MIN_NUM_FORMS": "0",
+            "bylines-MAX_NUM_FORMS": "1000",
+            "bylines-0-author": author.pk,
+            "bylines-0-position": "0",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    article = Article.objects.get()
+    assert "<script" not in article.body
+    assert article.created_by is not None
+    assert article.byline == [author]
+    assert sorted(t.name for t in article.tags.all()) == ["Hà Nội", "Thanh Hóa"]
+    assert (
+        localtime(article.published_at).strftime("%d/%m/%Y %H:%M") == "19/10/2023 06:36"
+    )
+
+
+def test_reserved_section_slug_is_refused_in_the_admin(editor):
+    response = editor.post(
+        reverse("admin:articles_category_add"),
+        {"name": "Tìm kiếm", "slug": "tim-kiem", "position": 0, "show_in_menu": "on"},
+    )
+    assert response.status_code == 200
+    assert "dành riêng" in response.content.decode()
+    assert not Category.objects.filter(slug="tim-kiem").exists()
+
+
+def test_approve_action_publishes_comments_and_updates_the_counter(editor):
+    article = PublishedArticleFactory()
+    comments = CommentFactory.create_batch(2, article=article)
+    response = editor.post(
+        reverse("admin:articles_comment_changelist"),
+        {"action": "approve", "_selected_action": [c.pk for c in comments]},
+    )
+    assert response.status_code == 302
+    assert set(Comment.objects.values_list("status", flat=True)) == {"approved"}
+    article.refresh_from_db()
+    assert article.comment_count == 2
+
+
+def test_site_settings_is_edited_as_one_row(editor):
+    response = editor.get(reverse("admin:articles_sitesettings_changelist"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse(
+        "admin:articles_sitesettings_change", args=[1]
+    )
+    assert editor.get(response["Location"]).status_code == 200
+    assert SiteSettings.objects.count() == 1
+
+
+def test_admin_requires_login(client):
+    response = client.get(reverse("admin:articles_article_changelist"))
+    assert response.status_code == 302
+    assert "/login/" in response["Location"]

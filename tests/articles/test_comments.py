@@ -1,0 +1,172 @@
+import pytest
+from django.test import Client
+
+from articles.models import Article, Comment
+from tests.factories import ArticleFactory, PublishedArticleFactory
+
+pytestmark = pytest.mark.django_db
+
+ORIGIN = "http://testserver"
+VALID = {
+    "name": "Nguyễn Văn An",
+    "email": "an@example.com",
+    "body": "Bài viết rất hữu ích.",
+}
+
+
+@pytest.fixture
+def reader():
+    """A browser-like client: Django's CSRF checks on, Origin sent as browsers do."""
+    return Client(enforce_csrf_checks=True, headers={"Origin": ORIGIN})
+
+
+@pytest.fixture
+def article():
+    return PublishedArticleFactory()
+
+
+def post(client, article, data):
+    return client.post(f"/binh-luan/{article.pk}/", data)
+
+
+def test_valid_comment_is_stored_pending_and_reader_sees_the_notice(reader, article):
+    response = post(reader, article, VALID)
+    assert response.status_code == 302
+    assert (
+        response["Location"]
+        == f"{article.get_absolute_url()}?binh-luan=cho-duyet#binh-luan"
+    )
+    comment = Comment.objects.get()
+    assert comment.status == Comment.Status.PENDING
+    assert (comment.name, comment.email, comment.body) == (
+        VALID["name"],
+        VALID["email"],
+        VALID["body"],
+    )
+    assert comment.ip_hash and "127.0.0.1" not in comment.ip_hash
+
+    page = reader.get(response["Location"]).content.decode()
+    assert "Bình luận của bạn đang chờ kiểm duyệt" in page
+    assert VALID["body"] not in page  # nothing shows before a moderator approves
+    assert "(0) Bình luận" in page
+
+
+def test_approved_comment_appears_and_is_counted(reader, article):
+    post(reader, article, VALID)
+    Comment.objects.update(status=Comment.Status.APPROVED)
+    Article.objects.all().refresh_comment_counts()
+    page = reader.get(article.get_absolute_url()).content.decode()
+    assert VALID["body"] in page
+    assert "(1) Bình luận" in page
+    assert VALID["email"] not in page  # the email is never shown
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("name", "", "Vui lòng nhập họ tên."),
+        ("name", "   ", "Vui lòng nhập họ tên."),
+        ("name", "A" * 81, "Họ tên dài tối đa 80 ký tự"),
+        ("email", "", "Vui lòng nhập email."),
+        ("email", "khong-phai-email", "Email không hợp lệ."),
+        ("email", "a" * 250 + "@example.com", "Email"),
+        ("body", "", "Vui lòng nhập nội dung bình luận."),
+        ("body", " \n\t ", "Vui lòng nhập nội dung bình luận."),
+        ("body", "x" * 5001, "Bình luận dài tối đa 5000 ký tự"),
+    ],
+)
+def test_invalid_field_rerenders_the_form_with_a_vietnamese_error(
+    reader, article, field, value, message
+):
+    response = post(reader, article, {**VALID, field: value})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert message in html
+    assert f'id="id_{field}_error"' in html
+    assert f'aria-describedby="id_{field}_error"' in html
+    assert not Comment.objects.exists()
+    if field != "body" and value.strip():
+        assert VALID["body"] in html  # what the reader typed is kept
+
+
+def test_missing_proof_of_origin_is_refused_403(article):
+    client = Client(
+        enforce_csrf_checks=True
+    )  # no Origin, no Referer, no Sec-Fetch-Site
+    response = post(client, article, VALID)
+    assert response.status_code == 403
+    assert "Yêu cầu bị từ chối" in response.content.decode()
+    assert not Comment.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Origin": "https://evil.example"},
+        {"Origin": "http://testserver.evil.example"},
+        {"Sec-Fetch-Site": "cross-site"},
+        {"Referer": "https://evil.example/page"},
+    ],
+)
+def test_cross_site_post_is_refused_403(article, headers):
+    response = post(Client(headers=headers), article, VALID)
+    assert response.status_code == 403
+    assert not Comment.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Sec-Fetch-Site": "same-origin"},
+        {"Referer": "http://testserver/dong-chay/bai-1.html"},
+    ],
+)
+def test_same_site_proof_without_origin_is_accepted(article, headers):
+    assert post(Client(headers=headers), article, VALID).status_code == 302
+    assert Comment.objects.count() == 1
+
+
+def test_comment_on_closed_article_is_refused_with_a_message(reader):
+    article = PublishedArticleFactory(comments_enabled=False)
+    response = post(reader, article, VALID)
+    assert response.status_code == 400
+    assert "không nhận bình luận" in response.content.decode()
+    assert not Comment.objects.exists()
+
+
+def test_comment_on_unpublished_article_is_404(reader):
+    draft = ArticleFactory()
+    assert post(reader, draft, VALID).status_code == 404
+    assert not Comment.objects.exists()
+
+
+def test_comment_on_unknown_article_is_404(reader):
+    assert reader.post("/binh-luan/999999/", VALID).status_code == 404
+
+
+def test_get_on_the_comment_url_is_405(reader, article):
+    assert reader.get(f"/binh-luan/{article.pk}/").status_code == 405
+
+
+def test_nul_bytes_are_a_form_error_not_a_500(reader, article):
+    response = post(reader, article, {**VALID, "body": "xin\x00 chào"})
+    assert response.status_code == 400
+    assert "Nội dung chứa ký tự không hợp lệ." in response.content.decode()
+    assert not Comment.objects.exists()
+
+
+def test_markup_is_stored_and_shown_as_plain_text(reader, article):
+    post(reader, article, {**VALID, "body": "<script>alert(1)</script> xin chào"})
+    Comment.objects.update(status=Comment.Status.APPROVED)
+    html = reader.get(article.get_absolute_url()).content.decode()
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;" in html
+
+
+def test_posting_sets_no_cookie_and_the_result_is_not_cached(reader, article):
+    response = post(reader, article, {**VALID, "name": ""})
+    assert not response.cookies
+    assert (
+        "no-cache" in response["Cache-Control"]
+        or "max-age=0" in response["Cache-Control"]
+    )

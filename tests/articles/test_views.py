@@ -1,0 +1,323 @@
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import Article, SiteSettings
+from tests.factories import (
+    ApprovedCommentFactory,
+    ArticleFactory,
+    AuthorFactory,
+    CategoryFactory,
+    CommentFactory,
+    ImageFactory,
+    PublishedArticleFactory,
+    StaffFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def section():
+    return CategoryFactory(name="Dòng chảy", slug="dong-chay")
+
+
+@pytest.fixture
+def article(section):
+    return PublishedArticleFactory(
+        category=section,
+        title="Hà Nội và TP.HCM hợp tác toàn diện",
+        sapo="Sapo bài viết.",
+        authors=[AuthorFactory(name="Bình Minh", slug="binh-minh")],
+        published_at=timezone.make_aware(timezone.datetime(2023, 10, 19, 6, 36)),
+    )
+
+
+class TestArticlePage:
+    def test_shows_every_element(self, client, article, section):
+        article.tags.add("Hà Nội")
+        cover = ImageFactory(caption="Lễ ký kết", credit="Thành ủy TP.HCM")
+        article.cover = cover
+        article.save()
+        ApprovedCommentFactory(article=article, body="Rất hữu ích")
+        CommentFactory(article=article, body="Chưa duyệt")
+        other = PublishedArticleFactory(
+            category=section, title="Bài khác cùng chuyên mục"
+        )
+
+        response = client.get(article.get_absolute_url())
+
+        html = response.content.decode()
+        assert response.status_code == 200
+        assert f'href="{section.get_absolute_url()}"' in html
+        assert (
+            '<h1 class="article__title">Hà Nội và TP.HCM hợp tác toàn diện</h1>' in html
+        )
+        assert 'href="/tac-gia/binh-minh/"' in html and "Bình Minh" in html
+        assert "19/10/2023 06:36" in html
+        assert "Sapo bài viết." in html
+        assert "Lễ ký kết" in html and "Ảnh: Thành ủy TP.HCM" in html
+        assert 'href="/chu-de/ha-noi/"' in html
+        assert "(1) Bình luận" in html
+        assert "Rất hữu ích" in html
+        assert "Chưa duyệt" not in html
+        assert 'action="/binh-luan/' in html
+        assert "Đừng bỏ lỡ" in html and other.title in html
+
+    def test_stale_slug_redirects_permanently_to_canonical(self, client, article):
+        response = client.get(f"/dong-chay/ten-cu-{article.pk}.html")
+        assert response.status_code == 301
+        assert response["Location"] == article.get_absolute_url()
+
+    def test_stale_section_redirects_permanently_to_canonical(self, client, article):
+        CategoryFactory(slug="thoi-su")
+        response = client.get(f"/thoi-su/{article.slug}-{article.pk}.html?utm=x")
+        assert response.status_code == 301
+        assert response["Location"] == f"{article.get_absolute_url()}?utm=x"
+
+    def test_unknown_id_is_404(self, client, article):
+        assert client.get(f"/dong-chay/{article.slug}-999999.html").status_code == 404
+
+    @pytest.mark.parametrize(
+        "status",
+        [Article.Status.DRAFT, Article.Status.SUBMITTED, Article.Status.UNPUBLISHED],
+    )
+    def test_unpublished_is_404_to_the_public(self, client, section, status):
+        draft = ArticleFactory(category=section, status=status)
+        response = client.get(draft.get_absolute_url())
+        assert response.status_code == 404
+        assert "Không tìm thấy trang" in response.content.decode()
+
+    def test_scheduled_is_404_until_its_time(self, client, section):
+        scheduled = PublishedArticleFactory(
+            category=section, published_at=timezone.now() + timedelta(hours=1)
+        )
+        assert client.get(scheduled.get_absolute_url()).status_code == 404
+
+    def test_staff_can_preview_a_draft_uncached(self, client, section):
+        draft = ArticleFactory(category=section, title="Bài nháp bí mật")
+        client.force_login(StaffFactory())
+        response = client.get(draft.get_absolute_url())
+        assert response.status_code == 200
+        assert "Bản xem trước" in response.content.decode()
+        assert (
+            "no-cache" in response["Cache-Control"]
+            or "max-age=0" in response["Cache-Control"]
+        )
+
+    def test_body_html_is_rendered_not_escaped(self, client, section):
+        story = PublishedArticleFactory(
+            category=section, body="<p><strong>Nhãn:</strong> nội dung</p>"
+        )
+        html = client.get(story.get_absolute_url()).content.decode()
+        assert "<p><strong>Nhãn:</strong> nội dung</p>" in html
+
+    def test_closed_comments_say_so_and_show_no_form(self, client, section):
+        story = PublishedArticleFactory(category=section, comments_enabled=False)
+        html = client.get(story.get_absolute_url()).content.decode()
+        assert "Bình luận đã đóng" in html
+        assert "comment-form" not in html
+
+
+class TestListings:
+    def test_home_has_featured_latest_and_section_blocks(self, client, section):
+        lead = PublishedArticleFactory(
+            category=section, featured=True, title="Tin chính"
+        )
+        featured = PublishedArticleFactory(
+            category=section, featured=True, title="Tin nổi bật"
+        )
+        latest = PublishedArticleFactory(category=section, title="Tin mới nhất")
+        ArticleFactory(category=section, title="Bản nháp không hiện")
+        lead.published_at = timezone.now()
+        lead.save()
+        html = client.get("/").content.decode()
+        assert "Nổi bật" in html and "Tin mới" in html
+        for story in (lead, featured, latest):
+            assert story.title in html
+        assert "Bản nháp không hiện" not in html
+        assert 'id="cm-dong-chay"' in html
+
+    def test_section_page_lists_its_published_articles_newest_first(
+        self, client, section
+    ):
+        old = PublishedArticleFactory(
+            category=section, published_at=timezone.now() - timedelta(days=2)
+        )
+        new = PublishedArticleFactory(
+            category=section, published_at=timezone.now() - timedelta(hours=1)
+        )
+        elsewhere = PublishedArticleFactory()
+        ArticleFactory(category=section, title="Nháp")
+        response = client.get(section.get_absolute_url())
+        assert list(response.context["articles"]) == [new, old]
+        assert elsewhere.title not in response.content.decode()
+
+    def test_tag_page(self, client, article):
+        article.tags.add("Hà Nội")
+        response = client.get(reverse("articles:tag", kwargs={"slug": "ha-noi"}))
+        assert response.status_code == 200
+        assert list(response.context["articles"]) == [article]
+
+    def test_author_page(self, client, article):
+        response = client.get("/tac-gia/binh-minh/")
+        assert response.status_code == 200
+        assert list(response.context["articles"]) == [article]
+
+    @pytest.mark.parametrize(
+        "url", ["/khong-co/", "/chu-de/khong-co/", "/tac-gia/khong-co/"]
+    )
+    def test_unknown_listing_is_404(self, client, url):
+        assert client.get(url).status_code == 404
+
+
+class TestPagination:
+    @pytest.fixture
+    def many(self, section):
+        for i in range(25):
+            PublishedArticleFactory(
+                category=section, published_at=timezone.now() - timedelta(hours=i + 1)
+            )
+
+    def test_second_page_exists(self, client, many, section):
+        response = client.get(f"{section.get_absolute_url()}?page=2")
+        assert response.status_code == 200
+        assert len(response.context["articles"]) == 5
+        assert 'rel="prev"' in response.content.decode()
+
+    @pytest.mark.parametrize(
+        "page", ["3", "0", "-1", "abc", "1.5", "99999999999999999999", "%00"]
+    )
+    def test_bad_page_numbers_are_404_never_500(self, client, many, section, page):
+        response = client.get(section.get_absolute_url(), {"page": page})
+        assert response.status_code == 404
+
+    def test_last_keyword_is_the_last_page(self, client, many, section):
+        response = client.get(f"{section.get_absolute_url()}?page=last")
+        assert response.status_code == 200
+        assert response.context["page_obj"].number == 2
+
+
+class TestCacheability:
+    """An anonymous GET of a public page sets no cookie and does not vary on it."""
+
+    def test_public_pages_set_no_cookie(self, client, article):
+        article.tags.add("Hà Nội")
+        for url in [
+            "/",
+            "/dong-chay/",
+            article.get_absolute_url(),
+            "/chu-de/ha-noi/",
+            "/tac-gia/binh-minh/",
+            "/khong-co/",
+        ]:
+            response = client.get(url)
+            assert not response.cookies, url
+            assert "Cookie" not in response.get("Vary", ""), url
+            assert "csrfmiddlewaretoken" not in response.content.decode(), url
+
+    def test_public_pages_have_no_inline_scripts(self, client, article):
+        for url in ["/", "/dong-chay/", article.get_absolute_url()]:
+            html = client.get(url).content.decode()
+            assert "<script" not in html, url
+
+
+class TestQueryBudget:
+    """Each page makes a fixed number of queries whatever the content size.
+
+    Counts are taken with the site context (settings, menu) warm in the cache;
+    a cold cache adds two queries, still within the budget of 8.
+    """
+
+    def build(self, section, n):
+        author = AuthorFactory(slug="tac-gia-dem")
+        stories = []
+        for i in range(n):
+            story = PublishedArticleFactory(
+                category=CategoryFactory() if i % 2 else section,
+                authors=[author, AuthorFactory()],
+                featured=i % 3 == 0,
+                cover=ImageFactory() if i < 3 else None,
+                published_at=timezone.now() - timedelta(minutes=i + 1),
+            )
+            story.tags.add(*[f"Chủ đề {j}" for j in range(min(n, 10))], "Hà Nội")
+            stories.append(story)
+        target = stories[0]
+        ApprovedCommentFactory.create_batch(n, article=target)
+        return target
+
+    @pytest.mark.parametrize("n", [1, 50])
+    @pytest.mark.parametrize(
+        ("page", "queries"),
+        [("home", 3), ("section", 3), ("article", 6), ("tag", 3), ("author", 3)],
+    )
+    def test_query_count_is_constant(
+        self, client, section, django_assert_num_queries, n, page, queries
+    ):
+        target = self.build(section, n)
+        url = {
+            "home": "/",
+            "section": section.get_absolute_url(),
+            "article": target.get_absolute_url(),
+            "tag": "/chu-de/ha-noi/",
+            "author": "/tac-gia/tac-gia-dem/",
+        }[page]
+        assert client.get(url).status_code == 200  # warms the site context
+        with django_assert_num_queries(queries):
+            assert client.get(url).status_code == 200
+
+    def test_cold_cache_stays_within_budget(
+        self, client, section, django_assert_max_num_queries
+    ):
+        target = self.build(section, 5)
+        SiteSettings.load()
+        for url in ["/", section.get_absolute_url(), target.get_absolute_url()]:
+            from django.core.cache import cache
+
+            cache.clear()
+            with django_assert_max_num_queries(8):
+                client.get(url)
+
+
+class TestSiteChrome:
+    def test_footer_shows_the_legal_information(self, client):
+        settings = SiteSettings.load()
+        settings.name = "Báo Thử Nghiệm"
+        settings.governing_body = "Hội Nhà báo Việt Nam"
+        settings.licence_number = "123/GP-BTTTT"
+        settings.licence_date = timezone.datetime(2021, 8, 21).date()
+        settings.licence_issuer = "Bộ Thông tin và Truyền thông"
+        settings.editor_in_chief = "Nguyễn Văn A"
+        settings.address = "1 Tràng Tiền, Hà Nội"
+        settings.phone = "024 1234 5678"
+        settings.email = "toasoan@example.vn"
+        settings.save()
+        html = client.get("/").content.decode()
+        for text in [
+            "Báo Thử Nghiệm",
+            "Hội Nhà báo Việt Nam",
+            "Số 123/GP-BTTTT ngày 21/08/2021 do Bộ Thông tin và Truyền thông cấp",
+            "Nguyễn Văn A",
+            "1 Tràng Tiền, Hà Nội",
+            "toasoan@example.vn",
+        ]:
+            assert text in html
+
+    def test_menu_follows_a_section_rename(self, client, section):
+        client.get("/")
+        section.name = "Dòng chảy mới"
+        section.save()
+        assert "Dòng chảy mới" in client.get("/").content.decode()
+
+    def test_custom_404_page_in_the_site_look(self, client):
+        response = client.get("/khong-ton-tai/")
+        assert response.status_code == 404
+        html = response.content.decode()
+        assert "Không tìm thấy trang" in html and 'lang="vi"' in html
+
+    def test_healthz(self, client):
+        response = client.get("/healthz")
+        assert response.status_code == 200
+        assert response.content == b"ok\n"
