@@ -147,8 +147,9 @@ USE_I18N = True
 USE_TZ = True
 # Django's vi formats print "Ngày 19 tháng 10 năm 2023" and do not group
 # thousands; newspapers write "19/10/2023 06:36" and "1.234.567".
+# Grouping is applied with |intcomma where a reader sees a count; it stays off
+# globally so ids, widths and heights in HTML attributes print as plain digits.
 FORMAT_MODULE_PATH = ["newsroom.formats"]
-USE_THOUSAND_SEPARATOR = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

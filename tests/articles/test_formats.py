@@ -41,8 +41,8 @@ def test_relative_time_falls_back_to_the_date_after_a_week():
     assert relative_time(SEED_TIME, now=now) == "19/10/2023 06:36"
 
 
-def test_numbers_are_grouped_with_dots():
-    rendered = Template("{{ n }} {% load humanize %}{{ n|intcomma }}").render(
+def test_counts_are_grouped_with_dots_but_attributes_stay_plain():
+    rendered = Template("{% load humanize %}{{ n|intcomma }} {{ n }}").render(
         Context({"n": 1234567})
     )
-    assert rendered == "1.234.567 1.234.567"
+    assert rendered == "1.234.567 1234567"

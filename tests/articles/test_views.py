@@ -321,3 +321,10 @@ class TestSiteChrome:
         response = client.get("/healthz")
         assert response.status_code == 200
         assert response.content == b"ok\n"
+
+
+def test_comment_count_is_grouped_with_dots(client):
+    article = PublishedArticleFactory()
+    Article.objects.filter(pk=article.pk).update(comment_count=1234)
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert "(1.234) Bình luận" in html
