@@ -18,6 +18,8 @@ from .models import (
     Tag,
 )
 from .services import comments_set_status
+from .text import vi_slugify
+from .widgets import TagSuggestWidget
 
 VI_URLIFY = "admin/js/vi_urlify.js"
 
@@ -212,6 +214,11 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("bylines__author")
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "tags":
+            kwargs["widget"] = TagSuggestWidget
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     @admin.display(description=_("tác giả"))
     def byline_names(self, obj):

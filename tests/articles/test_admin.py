@@ -144,3 +144,28 @@ def test_admin_requires_login(client):
     response = client.get(reverse("admin:articles_article_changelist"))
     assert response.status_code == 302
     assert "/login/" in response["Location"]
+
+
+def test_tag_field_suggests_existing_tags_without_tone_marks(editor):
+    ArticleFactory().tags.add("Hà Nội", "Hải Phòng")
+    article = ArticleFactory()
+    html = editor.get(
+        reverse("admin:articles_article_change", args=[article.pk])
+    ).content.decode()
+    assert 'data-tag-suggest="/admin/autocomplete/"' in html
+    assert (
+        'list="id_tags_suggestions"' in html
+        and '<datalist id="id_tags_suggestions">' in html
+    )
+    assert "admin/js/tag_suggest.js" in html
+
+    response = editor.get(
+        reverse("admin:autocomplete"),
+        {
+            "app_label": "articles",
+            "model_name": "taggedarticle",
+            "field_name": "tag",
+            "term": "ha noi",
+        },
+    )
+    assert [r["text"] for r in response.json()["results"]] == ["Hà Nội"]
