@@ -169,3 +169,13 @@ def test_tag_field_suggests_existing_tags_without_tone_marks(editor):
         },
     )
     assert [r["text"] for r in response.json()["results"]] == ["Hà Nội"]
+    response = editor.get(
+        reverse("admin:autocomplete"),
+        {
+            "app_label": "articles",
+            "model_name": "taggedarticle",
+            "field_name": "tag",
+            "term": "HÀ NỘI",
+        },
+    )
+    assert [r["text"] for r in response.json()["results"]] == ["Hà Nội"]
