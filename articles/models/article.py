@@ -31,8 +31,15 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def in_category(self, category):
-        """Articles filed in ``category`` or one of its direct sub-sections."""
-        return self.filter(Q(category=category) | Q(category__parent=category))
+        """Articles filed in ``category`` or one of its direct sub-sections.
+
+        An ``IN (subquery)`` on the article's own column, rather than an OR across
+        a join, lets the database walk the (category, status, time) index.
+        """
+        from .taxonomy import Category
+
+        sections = Category.objects.filter(Q(pk=category.pk) | Q(parent=category.pk))
+        return self.filter(category__in=sections.values("pk"))
 
     def by(self, author):
         """Articles that carry ``author`` in their byline."""

@@ -328,3 +328,26 @@ def test_comment_count_is_grouped_with_dots(client):
     Article.objects.filter(pk=article.pk).update(comment_count=1234)
     html = client.get(article.get_absolute_url()).content.decode()
     assert "(1.234) Bình luận" in html
+
+
+def test_server_error_page_renders_without_the_database(rf, django_assert_num_queries):
+    from articles.errors import server_error
+
+    with django_assert_num_queries(0):
+        response = server_error(rf.get("/"))
+    assert response.status_code == 500
+    assert "Xin lỗi, trang đang gặp sự cố" in response.content.decode()
+
+
+def test_unexpected_error_answers_with_the_500_page(client, monkeypatch):
+    from articles import views
+
+    def explode(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(views.HomeView, "get_context_data", explode)
+    client.raise_request_exception = False
+    response = client.get("/")
+    assert response.status_code == 500
+    assert "Xin lỗi, trang đang gặp sự cố" in response.content.decode()
+    assert "boom" not in response.content.decode()
