@@ -5,7 +5,6 @@ so the same suite runs against SQLite and PostgreSQL.
 """
 
 import os
-import tempfile
 
 os.environ.setdefault(
     "SECRET_KEY", "test-only-secret-key-not-for-production-use-0123456789"
@@ -14,7 +13,6 @@ os.environ.setdefault(
 from newsroom.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-MEDIA_ROOT = tempfile.mkdtemp(prefix="newsroom-test-media-")
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 # Tests render pages without running collectstatic first.
 STORAGES = {

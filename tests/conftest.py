@@ -8,3 +8,9 @@ def _clear_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path_factory):
+    """Uploads go to a temporary folder that pytest prunes, never to media/."""
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")

@@ -186,7 +186,8 @@ class Article(NormalizedTextModel):
     class Meta:
         verbose_name = _("bài viết")
         verbose_name_plural = _("bài viết")
-        ordering = ["-published_at", "-id"]
+        # Unscheduled drafts (no time yet) last on every database.
+        ordering = [models.F("published_at").desc(nulls_last=True), "-id"]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(status="published") | Q(published_at__isnull=False),

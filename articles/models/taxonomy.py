@@ -75,6 +75,15 @@ class Category(NormalizedTextModel):
                 condition=~models.Q(parent=models.F("id")),
                 name="category_not_own_parent",
             ),
+            # The validator gives editors a friendly message; this keeps scripts
+            # and imports from shadowing the site's own paths too.
+            models.CheckConstraint(
+                condition=~models.Q(slug__in=sorted(RESERVED_SLUGS)),
+                name="category_slug_not_reserved",
+                violation_error_message=_(
+                    "Slug này là đường dẫn dành riêng của trang."
+                ),
+            ),
         ]
 
     def __str__(self):

@@ -143,6 +143,10 @@ class TestCategory:
             category.full_clean()
         assert "slug" in excinfo.value.message_dict
 
+    def test_database_refuses_reserved_slugs_from_scripts_too(self):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            Category.objects.create(name="Tìm kiếm", slug="tim-kiem")
+
     def test_slug_is_made_from_the_name(self):
         assert CategoryFactory(name="Đời sống", slug="").slug == "doi-song"
 
