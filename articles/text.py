@@ -43,7 +43,7 @@ def vi_slugify(value: str, max_length: int | None = None) -> str:
     """Return an ASCII slug for Vietnamese text.
 
     ``vi_slugify("Công tác xây dựng Đảng") == "cong-tac-xay-dung-dang"``.
-    The admin's slug field uses the same rules in ``static/admin/vi_urlify.js``.
+    The admin's slug field uses the same rules in ``static/admin/js/vi_urlify.js``.
     """
     slug = slugify(fold(value))
     if max_length is not None and len(slug) > max_length:

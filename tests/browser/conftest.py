@@ -1,0 +1,153 @@
+"""Playwright fixtures: Debian's Chromium driving pytest-django's live server.
+
+Playwright cannot download its own browsers on our machines, so the tests launch
+``/usr/bin/chromium`` (``apt-get install chromium``). Without it the browser
+tests are skipped on a workstation, but fail in CI (``CI=true``), where a
+missing browser must not pass as green.
+
+The browser is started once per session; every test gets a fresh context (no
+cookies shared between tests) and page.
+"""
+
+import os
+import re
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+from django.conf import settings
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import sync_playwright
+
+# Playwright's sync API runs an asyncio event loop in the main thread, and
+# Django refuses ORM calls from a thread with a running loop. The tests call the
+# ORM synchronously between browser steps, which is safe here.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
+DESKTOP = {"width": 1366, "height": 768}
+PHONE = {"width": 390, "height": 844}
+# Playwright waits this long (ms) for an element or a navigation before failing.
+TIMEOUT_MS = 15_000
+_OUTCOMES = pytest.StashKey[dict]()
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    """Remember each phase's outcome so page fixtures can see a failed test."""
+    report = yield
+    item.stash.setdefault(_OUTCOMES, {})[report.when] = report
+    return report
+
+
+def _in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM.exists():
+        reason = f"{CHROMIUM} is missing: apt-get install chromium"
+        if _in_ci():
+            pytest.fail(f"{reason} (browser tests cannot be skipped in CI)")
+        pytest.skip(reason)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+        )
+        yield browser
+        browser.close()
+
+
+def _serve_media(route):
+    """Answer /media/ requests from MEDIA_ROOT.
+
+    The test settings do not serve uploads (nginx does in production), so
+    without this every photo would be a broken image in the screenshots.
+    """
+    relative = unquote(urlsplit(route.request.url).path).removeprefix(
+        settings.MEDIA_URL
+    )
+    root = Path(settings.MEDIA_ROOT).resolve()
+    path = (root / relative).resolve()
+    if path.is_file() and path.is_relative_to(root):
+        route.fulfill(path=path)
+    else:
+        route.fulfill(status=404, body="")
+
+
+def _new_page(browser, live_server, **options):
+    context = browser.new_context(
+        base_url=live_server.url,
+        locale="vi-VN",
+        timezone_id="Asia/Ho_Chi_Minh",
+        **options,
+    )
+    context.set_default_timeout(TIMEOUT_MS)
+    context.set_default_navigation_timeout(TIMEOUT_MS)
+    if not settings.SERVE_MEDIA:
+        context.route(f"**{settings.MEDIA_URL}**", _serve_media)
+    return context, context.new_page()
+
+
+def _close(request, context, page):
+    """Close the context, first keeping a screenshot if the test failed."""
+    call = request.node.stash.get(_OUTCOMES, {}).get("call")
+    if call is not None and call.failed and not page.is_closed():
+        SCREENSHOTS.mkdir(exist_ok=True)
+        name = re.sub(r"[^-\w.]+", "-", request.node.name).strip("-")
+        try:
+            page.screenshot(path=SCREENSHOTS / f"failed-{name}.png", full_page=True)
+        except PlaywrightError:
+            pass  # The failure itself matters more than its picture.
+    context.close()
+
+
+@pytest.fixture
+def desktop_page(request, browser, live_server):
+    """A page in a 1366x768 desktop window, with its own cookies."""
+    context, page = _new_page(browser, live_server, viewport=DESKTOP)
+    yield page
+    _close(request, context, page)
+
+
+@pytest.fixture
+def phone_page(request, browser, live_server):
+    """A page on a 390x844 touch phone that honours the viewport meta tag."""
+    context, page = _new_page(
+        browser,
+        live_server,
+        viewport=PHONE,
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+    )
+    yield page
+    _close(request, context, page)
+
+
+@pytest.fixture
+def screenshot():
+    """Save a full-page screenshot as tests/browser/screenshots/<name>.png.
+
+    A failed test also leaves ``failed-<test name>.png`` there.
+    """
+
+    def save(page, name: str) -> Path:
+        SCREENSHOTS.mkdir(exist_ok=True)
+        path = SCREENSHOTS / f"{name}.png"
+        page.screenshot(path=path, full_page=True)
+        return path
+
+    return save

@@ -1,0 +1,152 @@
+"""A reader's journey in a real browser, on the reference article.
+
+Home page -> the reference article -> a comment that waits for moderation, at
+desktop and phone sizes, with screenshots in tests/browser/screenshots/.
+"""
+
+import re
+from io import StringIO
+from urllib.parse import urlsplit
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from playwright.sync_api import expect
+
+from articles.models import Article, Comment
+
+pytestmark = pytest.mark.browser
+
+SEED = settings.BASE_DIR / "demo" / "000_acd85ecf6e6c6313.txt"
+TITLE = "Hà Nội và TP.HCM hợp tác toàn diện nhằm thúc đẩy kinh tế - xã hội"
+ARTICLE_PATH = re.compile(
+    r"/dong-chay/ha-noi-va-tphcm-hop-tac-toan-dien-nham-thuc-day-kinh-te-xa-hoi-"
+    r"([0-9]+)\.html"
+)
+COMMENT = "Hai thành phố hợp tác là tin vui cho người dân cả nước."
+PENDING_NOTICE = "Bình luận của bạn đang chờ kiểm duyệt"
+
+
+@pytest.fixture
+def reference_article(transactional_db):
+    """The seed article, imported and published the way the newsroom does it."""
+    out = StringIO()
+    call_command("import_article", str(SEED), "--publish", stdout=out)
+    article = Article.objects.get(title=TITLE)
+    assert article.get_absolute_url() in out.getvalue()
+    return article
+
+
+def visible(locator):
+    """The first visible match: a phone layout may keep hidden copies around."""
+    return locator.filter(visible=True).first
+
+
+def assert_cacheable(response):
+    """An anonymous page must be shareable by a cache: no cookie, no Vary: Cookie."""
+    assert response.status == 200, response.url
+    headers = response.all_headers()
+    assert "set-cookie" not in headers, (response.url, headers["set-cookie"])
+    assert "cookie" not in headers.get("vary", "").lower(), (response.url, headers)
+
+
+def assert_fits_width(page):
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0, f"{page.url} scrolls sideways by {overflow}px"
+
+
+def is_navigation(page):
+    return lambda r: r.request.is_navigation_request() and r.frame == page.main_frame
+
+
+@pytest.mark.parametrize("size", ["desktop", "phone"])
+def test_reader_reads_the_reference_article_and_comments(
+    browser, request, size, reference_article, screenshot
+):
+    page = request.getfixturevalue(f"{size}_page")
+    script_errors = []
+    page.on("pageerror", lambda error: script_errors.append(str(error)))
+
+    home = page.goto("/")
+    assert_cacheable(home)
+    assert_fits_width(page)
+    screenshot(page, f"home-{size}")
+
+    with page.expect_response(is_navigation(page)) as navigation:
+        visible(page.get_by_role("link", name=TITLE)).click()
+    assert_cacheable(navigation.value)
+    expect(page).to_have_url(ARTICLE_PATH)
+    path = urlsplit(page.url).path
+    assert path == reference_article.get_absolute_url()
+    assert int(ARTICLE_PATH.fullmatch(path)[1]) == reference_article.pk
+
+    expect(page.locator("h1")).to_have_text(TITLE)
+    expect(visible(page.get_by_text("Bình Minh", exact=True))).to_be_visible()
+    expect(visible(page.get_by_text("19/10/2023 06:36"))).to_be_visible()
+    caption = visible(
+        page.locator("figure figcaption").filter(has_text="Ảnh: Thành ủy TP.HCM")
+    )
+    expect(caption).to_be_visible()
+    photo = caption.locator("xpath=ancestor::figure[1]//img").first
+    photo.scroll_into_view_if_needed()
+    page.wait_for_function(
+        "img => img.complete && img.naturalWidth > 0", arg=photo.element_handle()
+    )
+    expect(visible(page.get_by_text("(0) Bình luận"))).to_be_visible()
+    assert_fits_width(page)
+    screenshot(page, f"article-{size}")
+
+    form = page.locator("section#binh-luan form")
+    form.locator("[name=name]").fill("Nguyễn Thị Hoà")
+    form.locator("[name=email]").fill("hoa.nguyen@example.com")
+    form.locator("[name=body]").fill(COMMENT)
+    form.get_by_role("button", name="Gửi bình luận").click()
+
+    expect(visible(page.get_by_text(PENDING_NOTICE))).to_be_visible()
+    expect(page).to_have_url(ARTICLE_PATH)
+    # Pending comments are not shown, nor counted.
+    expect(page.locator("body")).not_to_contain_text(COMMENT)
+    expect(visible(page.get_by_text("(0) Bình luận"))).to_be_visible()
+    screenshot(page, f"comment-pending-{size}")
+
+    comment = Comment.objects.get(article=reference_article)
+    assert comment.status == Comment.Status.PENDING
+    assert (comment.name, comment.email, comment.body) == (
+        "Nguyễn Thị Hoà",
+        "hoa.nguyen@example.com",
+        COMMENT,
+    )
+    # Reading and commenting never gave this reader a cookie.
+    assert page.context.cookies() == []
+    assert script_errors == []
+
+
+def test_comment_form_errors_are_in_vietnamese(desktop_page, reference_article):
+    page = desktop_page
+    page.goto(reference_article.get_absolute_url())
+    form = page.locator("section#binh-luan form")
+    # Skip the browser's own "required" check so the server's errors show.
+    form.evaluate("form => { form.noValidate = true; }")
+    with page.expect_response(is_navigation(page)) as navigation:
+        form.get_by_role("button", name="Gửi bình luận").click()
+    assert navigation.value.status == 400
+
+    section = page.locator("section#binh-luan")
+    expect(section).to_contain_text("Vui lòng nhập họ tên.")
+    expect(section).to_contain_text("Vui lòng nhập email.")
+    expect(section).to_contain_text("Vui lòng nhập nội dung bình luận.")
+
+    form.evaluate("form => { form.noValidate = true; }")
+    form.locator("[name=name]").fill("Trần Văn Đức")
+    form.locator("[name=email]").fill("khong-phai-email")
+    form.locator("[name=body]").fill(COMMENT)
+    form.get_by_role("button", name="Gửi bình luận").click()
+
+    expect(section).to_contain_text("Email không hợp lệ.")
+    expect(section).not_to_contain_text("Vui lòng nhập họ tên.")
+    # What the reader typed is kept for the next try.
+    expect(form.locator("[name=name]")).to_have_value("Trần Văn Đức")
+    expect(form.locator("[name=body]")).to_have_value(COMMENT)
+    assert not Comment.objects.exists()
