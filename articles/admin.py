@@ -1,4 +1,6 @@
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
 from django.db.models import Count
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -7,9 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from taggit.models import Tag as TaggitTag
 
+from .article_admin import ArticleAdmin  # noqa: F401 (registers the article admin)
 from .models import (
-    Article,
-    ArticleAuthor,
     Author,
     Category,
     Comment,
@@ -19,7 +20,6 @@ from .models import (
 )
 from .services import comments_set_status
 from .text import vi_slugify
-from .widgets import TagSuggestWidget
 
 VI_URLIFY = "admin/js/vi_urlify.js"
 
@@ -163,115 +163,6 @@ class TagAdmin(admin.ModelAdmin):
         return results, may_have_duplicates
 
 
-class BylineInline(admin.TabularInline):
-    model = ArticleAuthor
-    extra = 1
-    autocomplete_fields = ["author"]
-    fields = ["author", "position"]
-    verbose_name = _("tác giả")
-    verbose_name_plural = _("tác giả (theo thứ tự trên bài)")
-
-
-@admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
-    list_display = [
-        "title",
-        "category",
-        "byline_names",
-        "status",
-        "published_at",
-        "is_published",
-        "featured",
-        "comment_count",
-        "view_count",
-    ]
-    list_display_links = ["title"]
-    list_filter = ["status", "featured", "category", "comments_enabled", "published_at"]
-    list_select_related = ["category"]
-    search_fields = ["title", "sapo", "slug"]
-    date_hierarchy = "published_at"
-    prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["category", "cover"]
-    inlines = [BylineInline]
-    readonly_fields = [
-        "comment_count",
-        "view_count",
-        "created_at",
-        "updated_at",
-        "created_by",
-    ]
-    actions = ["mark_featured", "unmark_featured", "close_comments", "open_comments"]
-    fieldsets = [
-        (None, {"fields": ["title", "slug", "category", "sapo", "body", "tags"]}),
-        (_("Ảnh đại diện"), {"fields": ["cover", "cover_caption"]}),
-        (
-            _("Xuất bản"),
-            {"fields": ["status", "published_at", "featured", "comments_enabled"]},
-        ),
-        (
-            _("SEO"),
-            {"fields": ["seo_title", "seo_description"], "classes": ["collapse"]},
-        ),
-        (
-            _("Thông tin"),
-            {
-                "fields": [
-                    "comment_count",
-                    "view_count",
-                    "created_by",
-                    "created_at",
-                    "updated_at",
-                ],
-                "classes": ["collapse"],
-            },
-        ),
-    ]
-    Media = VietnameseSlugMedia
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("bylines__author")
-
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
-        if db_field.name == "tags":
-            kwargs["widget"] = TagSuggestWidget
-        return super().formfield_for_dbfield(db_field, request, **kwargs)
-
-    @admin.display(description=_("tác giả"))
-    def byline_names(self, obj):
-        return ", ".join(a.name for a in obj.byline)
-
-    def save_model(self, request, obj, form, change):
-        if not change:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
-
-    @admin.action(description=_("Đánh dấu nổi bật"))
-    def mark_featured(self, request, queryset):
-        self._report(request, queryset.update(featured=True))
-
-    @admin.action(description=_("Bỏ đánh dấu nổi bật"))
-    def unmark_featured(self, request, queryset):
-        self._report(request, queryset.update(featured=False))
-
-    @admin.action(description=_("Đóng bình luận"))
-    def close_comments(self, request, queryset):
-        self._report(request, queryset.update(comments_enabled=False))
-
-    @admin.action(description=_("Mở bình luận"))
-    def open_comments(self, request, queryset):
-        self._report(request, queryset.update(comments_enabled=True))
-
-    def _report(self, request, count):
-        self.message_user(
-            request,
-            ngettext(
-                "Đã cập nhật %(n)d bài viết.", "Đã cập nhật %(n)d bài viết.", count
-            )
-            % {"n": count},
-            messages.SUCCESS,
-        )
-
-
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
     list_display = ["name", "excerpt", "article_link", "status", "created_at"]
@@ -347,3 +238,31 @@ class SiteSettingsAdmin(admin.ModelAdmin):
     def changelist_view(self, request, extra_context=None):
         obj = SiteSettings.load()
         return redirect(reverse("admin:articles_sitesettings_change", args=[obj.pk]))
+
+
+admin.site.unregister(get_user_model())
+
+
+@admin.register(get_user_model())
+class NewsroomUserAdmin(UserAdmin):
+    """Managing editors manage accounts, but cannot hand out more power than roles.
+
+    Only a superuser may make a superuser, grant single permissions, or edit a
+    superuser's account; everyone else works through the role groups.
+    """
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            fields += ["is_superuser", "user_permissions"]
+        return fields
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_delete_permission(request, obj)

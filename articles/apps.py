@@ -8,4 +8,9 @@ class ArticlesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import signals  # noqa: F401
+        from django.db.models.signals import post_migrate
+
+        from . import signals
+
+        # Keep the role groups exactly as articles/roles.py lists them.
+        post_migrate.connect(signals.sync_role_groups, sender=self)

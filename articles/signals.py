@@ -24,3 +24,11 @@ def drop_site_context(sender, **kwargs):
 @receiver([post_save, post_delete], sender=Comment)
 def recount_comments(sender, instance, **kwargs):
     Article.objects.filter(pk=instance.article_id).refresh_comment_counts()
+
+
+def sync_role_groups(sender, **kwargs):
+    from django.contrib.auth.models import Group, Permission
+
+    from .roles import sync_roles
+
+    sync_roles(Group, Permission)

@@ -16,6 +16,7 @@ from .context_processors import site_context
 from .forms import CommentForm
 from .models import Article, Author, Category, Tag
 from .origin import same_origin_required
+from .preview import preview_link_open
 from .services import CommentsClosed, comment_create
 
 SECTION_BLOCK_SIZE = 4
@@ -133,6 +134,7 @@ def _article_context(article, form=None, notice=False):
     return {
         "article": article,
         "comment_threads": threads,
+        "corrections": list(article.corrections.all()),
         "comment_form": form or CommentForm(),
         "comment_notice": notice,
         "related": list(Article.objects.related_to(article)[:6]),
@@ -149,15 +151,23 @@ def article_detail(request, category, slug, pk):
     """The article page at ``/<section>/<slug>-<id>.html``.
 
     The id decides; a stale slug or section answers 301 to the canonical URL.
-    Unpublished articles are 404 except to staff who may edit them, who see an
+    An article taken down for legal reasons answers 410 Gone. Other unpublished
+    articles are 404 except to staff who may open them in the admin, who see an
     uncached preview.
     """
     article = get_object_or_404(Article.objects.for_detail(), pk=pk)
+    if article.status == Article.Status.TAKEN_DOWN:
+        return gone(request)
     preview = False
     if not article.is_published():
         # Only here is request.user read: touching it on a public page would add
         # "Vary: Cookie" and make the page uncacheable.
-        if not request.user.has_perm("articles.change_article"):
+        user = request.user
+        if not (
+            user.is_staff
+            and user.has_perm("articles.view_article")
+            and Article.objects.editable_by(user).filter(pk=article.pk).exists()
+        ):
             raise Http404(_("Không tìm thấy bài viết."))
         preview = True
     elif category != article.category.slug or slug != article.slug:
@@ -171,6 +181,36 @@ def article_detail(request, category, slug, pk):
     response = render(request, "articles/article_detail.html", context)
     if preview:
         add_never_cache_headers(response)
+    return response
+
+
+def gone(request):
+    """410 for an article taken down for legal reasons: a short notice, no content."""
+    response = render(request, "articles/gone.html", status=410)
+    return response
+
+
+def preview(request, token):
+    """An unpublished article through a shareable preview link (no login).
+
+    Signed, expiring and revocable (``articles.preview``); never cached and
+    never indexed. A link to an article that has since been published sends the
+    reader to the public page.
+    """
+    link = preview_link_open(token, ip=request.META.get("REMOTE_ADDR", ""))
+    if link is None:
+        raise Http404(_("Liên kết xem trước không hợp lệ hoặc đã hết hạn."))
+    article = Article.objects.for_detail().get(pk=link.article_id)
+    if article.status == Article.Status.TAKEN_DOWN:
+        return gone(request)
+    if article.is_published():
+        response = redirect(article.get_absolute_url())
+    else:
+        context = _article_context(article)
+        context["preview"] = True
+        response = render(request, "articles/article_detail.html", context)
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    add_never_cache_headers(response)
     return response
 
 

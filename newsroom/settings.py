@@ -183,6 +183,9 @@ X_FRAME_OPTIONS = "DENY"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 TAGGIT_CASE_INSENSITIVE = True
+# Vietnamese tags are several space-separated syllables: split on commas only.
+TAGGIT_TAGS_FROM_STRING = "articles.models.taxonomy.parse_tag_string"
+TAGGIT_STRING_FROM_TAGS = "articles.models.taxonomy.tag_string"
 
 # Rich text: the same extensions drive the admin editor and the server-side
 # allow-list (articles.html.sanitize_body), so what an editor can make is

@@ -4,7 +4,15 @@ import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from articles.models import Article, ArticleAuthor, Author, Category, Comment, Image
+from articles.models import (
+    Article,
+    ArticleAuthor,
+    Author,
+    Category,
+    Comment,
+    Correction,
+    Image,
+)
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -91,3 +99,12 @@ class CommentFactory(factory.django.DjangoModelFactory):
 
 class ApprovedCommentFactory(CommentFactory):
     status = Comment.Status.APPROVED
+
+
+class CorrectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Correction
+
+    article = factory.SubFactory(PublishedArticleFactory)
+    kind = Correction.Kind.CORRECTION
+    text = "Bản trước ghi nhầm ngày ký kết là 17/10."

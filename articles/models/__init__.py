@@ -3,11 +3,17 @@ from .comment import Comment
 from .media import Image
 from .site import SiteSettings
 from .taxonomy import RESERVED_SLUGS, Author, Category, Tag, TaggedArticle
+from .workflow import ArticleTransition, Correction, PreviewLink, PreviewOpen, Revision
 
 __all__ = [
     "RESERVED_SLUGS",
     "Article",
     "ArticleAuthor",
+    "ArticleTransition",
+    "Correction",
+    "PreviewLink",
+    "PreviewOpen",
+    "Revision",
     "ArticleQuerySet",
     "Author",
     "Category",

@@ -15,20 +15,41 @@ from .taxonomy import tag_manager
 
 class ArticleQuerySet(models.QuerySet):
     def published(self):
-        """Articles a reader may see now: published, and their time has come.
+        """Articles a reader may see now: published, their time has come, and
+        no embargo holds them.
 
         An article published with a future time is scheduled: it becomes public
         at that time with no job to flip it, because this filter decides by time.
+        Every public page, feed, sitemap and search goes through this method.
         """
+        now = timezone.now()
         return self.filter(
-            status=Article.Status.PUBLISHED, published_at__lte=timezone.now()
+            Q(embargo_until__isnull=True) | Q(embargo_until__lte=now),
+            status=Article.Status.PUBLISHED,
+            published_at__lte=now,
+        )
+
+    def scheduled(self):
+        """Published articles whose time (or embargo) has not come yet."""
+        now = timezone.now()
+        return self.filter(status=Article.Status.PUBLISHED).filter(
+            Q(published_at__gt=now) | Q(embargo_until__gt=now)
         )
 
     def drafts(self):
         """Articles not yet published (draft, submitted, returned, approved)."""
-        return self.exclude(
-            status__in=[Article.Status.PUBLISHED, Article.Status.UNPUBLISHED]
-        )
+        return self.filter(status__in=Article.Status.in_progress())
+
+    def editable_by(self, user):
+        """The articles ``user`` may open in the admin.
+
+        Reporters see only their own: those they created or that carry their
+        byline. Editors and managing editors see every article.
+        """
+        if user.has_perm("articles.edit_any_article"):
+            return self
+        own = Q(created_by=user) | Q(bylines__author__user=user)
+        return self.filter(pk__in=Article.objects.filter(own).values("pk"))
 
     def in_category(self, category):
         """Articles filed in ``category`` or one of its direct sub-sections.
@@ -112,6 +133,11 @@ class Article(NormalizedTextModel):
         APPROVED = "approved", _("Chờ xuất bản")
         PUBLISHED = "published", _("Đã xuất bản")
         UNPUBLISHED = "unpublished", _("Đã gỡ")
+        TAKEN_DOWN = "taken_down", _("Gỡ vì lý do pháp lý")
+
+        @classmethod
+        def in_progress(cls):
+            return [cls.DRAFT, cls.SUBMITTED, cls.RETURNED, cls.APPROVED]
 
     title = models.CharField(_("tiêu đề"), max_length=300)
     slug = models.SlugField(
@@ -162,6 +188,21 @@ class Article(NormalizedTextModel):
         blank=True,
         help_text=_("Đặt thời điểm trong tương lai để hẹn giờ xuất bản."),
     )
+    embargo_until = models.DateTimeField(
+        _("cấm đăng đến"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Giữ bài khỏi mọi trang, RSS, sitemap và tìm kiếm đến thời điểm này, "
+            "kể cả khi đã xuất bản. Chỉ thư ký tòa soạn đặt hoặc bỏ."
+        ),
+    )
+    modified_at = models.DateTimeField(
+        _("cập nhật nội dung lúc"),
+        null=True,
+        blank=True,
+        help_text=_("Thời điểm cập nhật quan trọng gần nhất, hiện cho bạn đọc."),
+    )
     featured = models.BooleanField(_("nổi bật"), default=False)
     comments_enabled = models.BooleanField(_("cho phép bình luận"), default=True)
     seo_title = models.CharField(_("tiêu đề SEO"), max_length=100, blank=True)
@@ -180,6 +221,20 @@ class Article(NormalizedTextModel):
         blank=True,
         related_name="+",
     )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người sửa cuối"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    version = models.PositiveIntegerField(
+        _("phiên bản"),
+        default=0,
+        editable=False,
+        help_text=_("Tăng sau mỗi lần lưu; phát hiện hai người sửa cùng lúc."),
+    )
 
     objects = ArticleQuerySet.as_manager()
 
@@ -193,6 +248,15 @@ class Article(NormalizedTextModel):
                 condition=~Q(status="published") | Q(published_at__isnull=False),
                 name="article_published_has_time",
             ),
+        ]
+        permissions = [
+            ("edit_any_article", _("Sửa bài của mọi người")),
+            ("submit_article", _("Gửi bài chờ biên tập")),
+            ("approve_article", _("Duyệt hoặc trả lại bài")),
+            ("publish_article", _("Xuất bản, hẹn giờ, gỡ bài")),
+            ("feature_article", _("Đánh dấu bài nổi bật")),
+            ("embargo_article", _("Đặt hoặc bỏ lệnh cấm đăng")),
+            ("takedown_article", _("Gỡ bài vì lý do pháp lý")),
         ]
         indexes = [
             # Home "Tin mới", feeds, sitemaps.
@@ -218,6 +282,7 @@ class Article(NormalizedTextModel):
         self.body = sanitize_body(self.body)
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
+        self.version += 1
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -227,12 +292,29 @@ class Article(NormalizedTextModel):
         )
 
     def is_published(self) -> bool:
-        """Return True if a reader may see the article now."""
+        """Return True if a reader may see the article now (see ``published()``)."""
+        now = timezone.now()
         return (
             self.status == self.Status.PUBLISHED
             and self.published_at is not None
-            and self.published_at <= timezone.now()
+            and self.published_at <= now
+            and not self.is_embargoed(now)
         )
+
+    def is_embargoed(self, now=None) -> bool:
+        """True while an embargo holds the article back."""
+        return self.embargo_until is not None and self.embargo_until > (
+            now or timezone.now()
+        )
+
+    def is_scheduled(self) -> bool:
+        """Published, but waiting for its time or its embargo."""
+        return self.status == self.Status.PUBLISHED and not self.is_published()
+
+    @property
+    def workflow_label(self) -> str:
+        """The status as editors say it, "Hẹn giờ" for a scheduled article."""
+        return str(_("Hẹn giờ")) if self.is_scheduled() else self.get_status_display()
 
     is_published.boolean = True
     is_published.short_description = _("đang hiển thị")

@@ -206,3 +206,22 @@ def tag_manager():
         verbose_name=_("thẻ"),
         help_text=_("Các thẻ cách nhau bằng dấu phẩy."),
     )
+
+
+def parse_tag_string(value: str) -> list[str]:
+    """Split an editor's tag field on commas only.
+
+    taggit's default splits on spaces when there is no comma, which turns the
+    Vietnamese tag "Hà Nội" into two tags, "Hà" and "Nội".
+    """
+    names = []
+    for part in (value or "").split(","):
+        name = normalize_tag_name(part.strip().strip('"'))
+        if name and name not in names:
+            names.append(name)
+    return sorted(names)
+
+
+def tag_string(tags) -> str:
+    """The tag field's text for existing tags: names joined with commas."""
+    return ", ".join(sorted(tag.name for tag in tags))

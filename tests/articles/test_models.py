@@ -173,6 +173,18 @@ class TestTags:
         assert Tag.objects.count() == 2
         assert set(first.tags.all()) == set(second.tags.all())
 
+    def test_tag_field_splits_on_commas_only(self):
+        from taggit.utils import edit_string_for_tags, parse_tags
+
+        assert parse_tags("Hà Nội") == ["Hà Nội"]
+        assert parse_tags("Hà Nội, kinh tế xã hội, Hà Nội") == [
+            "Hà Nội",
+            "kinh tế xã hội",
+        ]
+        article = ArticleFactory()
+        article.tags.add("Hà Nội", "Huế")
+        assert edit_string_for_tags(article.tags.all()) == "Huế, Hà Nội"
+
     def test_decomposed_tag_name_is_the_same_tag(self):
         first, second = ArticleFactory(), ArticleFactory()
         first.tags.add("Hà Nội")

@@ -1,0 +1,95 @@
+"""The newsroom's roles, as Django groups, in one readable place.
+
+A data migration creates the groups on every database and a post_migrate hook
+keeps their permissions exactly as listed here, so changing a role is a change
+to this file. Object-level rules (a reporter edits only their own drafts) live
+in ``ArticleAdmin`` and ``articles.workflow``.
+"""
+
+REPORTER = "Phóng viên"
+EDITOR = "Biên tập viên"
+MANAGING_EDITOR = "Thư ký tòa soạn"
+MODERATOR = "Kiểm duyệt bình luận"
+
+_REPORTER = {
+    "articles.view_article",
+    "articles.add_article",
+    "articles.change_article",
+    "articles.submit_article",
+    # Read access so the article form's autocomplete fields work.
+    "articles.view_category",
+    "articles.view_author",
+    "articles.view_tag",
+    "articles.view_image",
+    "articles.add_image",
+}
+_EDITOR = _REPORTER | {
+    "articles.edit_any_article",
+    "articles.approve_article",
+    "articles.publish_article",
+    "articles.feature_article",
+    "articles.change_image",
+    "articles.add_tag",
+    "articles.change_tag",
+    "articles.view_correction",
+    "articles.add_correction",
+    "articles.change_correction",
+    "articles.view_previewlink",
+    "articles.add_previewlink",
+    "articles.change_previewlink",
+    "articles.view_revision",
+    "articles.view_articletransition",
+}
+_MANAGING_EDITOR = _EDITOR | {
+    "articles.delete_article",
+    "articles.embargo_article",
+    "articles.takedown_article",
+    "articles.delete_correction",
+    "articles.add_category",
+    "articles.change_category",
+    "articles.delete_category",
+    "articles.add_author",
+    "articles.change_author",
+    "articles.delete_author",
+    "articles.delete_tag",
+    "articles.delete_image",
+    "articles.view_sitesettings",
+    "articles.change_sitesettings",
+    "articles.view_comment",
+    "articles.change_comment",
+    "articles.delete_comment",
+    "auth.view_user",
+    "auth.add_user",
+    "auth.change_user",
+    "auth.view_group",
+}
+_MODERATOR = {
+    "articles.view_comment",
+    "articles.change_comment",
+    "articles.delete_comment",
+}
+
+ROLES: dict[str, frozenset[str]] = {
+    REPORTER: frozenset(_REPORTER),
+    EDITOR: frozenset(_EDITOR),
+    MANAGING_EDITOR: frozenset(_MANAGING_EDITOR),
+    MODERATOR: frozenset(_MODERATOR),
+}
+
+
+def sync_roles(group_model, permission_model) -> None:
+    """Create the groups and give each exactly the permissions listed above.
+
+    Takes the models as arguments so a migration can pass its historical ones.
+    """
+    for name, codes in ROLES.items():
+        group, _created = group_model.objects.get_or_create(name=name)
+        wanted = []
+        for code in sorted(codes):
+            app_label, codename = code.split(".")
+            wanted.append(
+                permission_model.objects.get(
+                    content_type__app_label=app_label, codename=codename
+                )
+            )
+        group.permissions.set(wanted)
