@@ -43,6 +43,8 @@ class CategoryAdmin(admin.ModelAdmin):
     list_editable = ["position", "show_in_menu"]
     list_filter = ["show_in_menu", "parent"]
     search_fields = ["name", "slug"]
+    # Explicit: Meta.ordering is dropped from the annotated (GROUP BY) queryset.
+    ordering = ["position", "name"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["parent"]
     Media = VietnameseSlugMedia
