@@ -431,6 +431,11 @@ class ArticleAdmin(admin.ModelAdmin):
             except WorkflowError as error:
                 self.message_user(request, str(error), messages.ERROR)
             else:
+                self.log_change(
+                    request,
+                    article,
+                    _("Quy trình: %(step)s") % {"step": transition.label},
+                )
                 self.message_user(
                     request,
                     _("Đã “%(step)s”: %(title)s")
@@ -472,6 +477,9 @@ class ArticleAdmin(admin.ModelAdmin):
             if not self.has_change_permission(request, article):
                 raise PermissionDenied
             revision_restore(revision=revision, by=request.user)
+            self.log_change(
+                request, article, _("Khôi phục phiên bản #%(n)d") % {"n": number}
+            )
             self.message_user(
                 request,
                 _("Đã khôi phục phiên bản #%(n)d.") % {"n": number},
@@ -496,6 +504,7 @@ class ArticleAdmin(admin.ModelAdmin):
         if not request.user.has_perm("articles.add_previewlink"):
             raise PermissionDenied
         link = preview_link_create(article=article, by=request.user)
+        self.log_change(request, article, _("Tạo liên kết xem trước"))
         self.message_user(
             request,
             _("Đã tạo liên kết xem trước (hết hạn %(when)s): %(url)s")
@@ -513,6 +522,7 @@ class ArticleAdmin(admin.ModelAdmin):
             raise PermissionDenied
         link = get_object_or_404(PreviewLink, pk=link_id, article=article)
         preview_link_revoke(link=link)
+        self.log_change(request, article, _("Thu hồi liên kết xem trước"))
         self.message_user(
             request, _("Đã thu hồi liên kết xem trước."), messages.SUCCESS
         )

@@ -9,7 +9,7 @@ from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 from django.views.generic import ListView, TemplateView
 
 from .context_processors import site_context
@@ -147,6 +147,7 @@ def _article_context(article, form=None, notice=False):
     }
 
 
+@require_safe
 def article_detail(request, category, slug, pk):
     """The article page at ``/<section>/<slug>-<id>.html``.
 
@@ -190,6 +191,7 @@ def gone(request):
     return response
 
 
+@require_safe
 def preview(request, token):
     """An unpublished article through a shareable preview link (no login).
 
@@ -245,6 +247,7 @@ def comment_post(request, pk):
     return response
 
 
+@require_safe
 def healthz(request):
     """200 when the database answers, 503 otherwise (for load balancers)."""
     try:

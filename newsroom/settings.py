@@ -53,13 +53,17 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.postgres",
+    "csp",
     "django_prose_editor",
     "taggit",
     "articles",
 ]
 
 MIDDLEWARE = [
+    "articles.middleware.RequestLimitsMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "articles.middleware.SecurityHeadersMiddleware",
+    "articles.middleware.NewsroomCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -67,6 +71,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "articles.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -170,17 +175,74 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 # The admin lives at ADMIN_URL so it can be moved off the well-known path.
 ADMIN_URL = os.environ.get("ADMIN_URL", "admin/").strip("/") + "/"
 
-# Security. Production hardening is driven by DEBUG being off.
+# Security. Production hardening is on whenever DEBUG is off; each setting can
+# still be overridden from the environment (e.g. SECURE_SSL_REDIRECT=0 behind a
+# proxy that already redirects). See docs/security.md.
+PRODUCTION = not DEBUG
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=False)
-SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", default=not DEBUG)
-CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", default=not DEBUG)
-SESSION_COOKIE_HTTPONLY = True
-CSRF_COOKIE_HTTPONLY = True
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=PRODUCTION)
+SECURE_HSTS_SECONDS = int(
+    os.environ.get("SECURE_HSTS_SECONDS", 31536000 if PRODUCTION else 0)
+)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool(
+    "SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True
+)
+# Preloading is hard to undo, so it is an explicit opt-in.
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=False)
+# W021 only says "you have not opted in to preloading", which is our default on
+# purpose; every other deploy check stays on.
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", default=PRODUCTION)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", default=PRODUCTION)
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+# Sessions live in the database, so editors stay logged in through a cache outage.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 X_FRAME_OPTIONS = "DENY"
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=(), interest-cohort=()"
+)
+CROSS_ORIGIN_RESOURCE_POLICY = "same-origin"
+
+# Content-Security-Policy (django-csp 4): no inline scripts anywhere; the admin
+# additionally allows inline styles, which its widgets set.
+_SELF, _NONE = "'self'", "'none'"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [_SELF],
+        "script-src": [_SELF],
+        "style-src": [_SELF],
+        "img-src": [_SELF, "data:", *env_list("CSP_IMG_SRC")],
+        "font-src": [_SELF, "data:"],
+        "connect-src": [_SELF],
+        "object-src": [_NONE],
+        "base-uri": [_SELF],
+        "form-action": [_SELF],
+        "frame-ancestors": [_NONE],
+    }
+}
+ADMIN_CSP_UPDATE = {"style-src": ["'unsafe-inline'"]}
+
+# Request limits (articles.middleware.RequestLimitsMiddleware): bodies per path
+# prefix, checked before a view reads them; query strings over the limit: 414.
+REQUEST_BODY_LIMITS = [
+    ("/binh-luan/", 64 * 1024),
+    (f"/{ADMIN_URL}", int(os.environ.get("UPLOAD_MAX_BYTES", 100 * 1024 * 1024))),
+]
+REQUEST_BODY_LIMIT_DEFAULT = 1024 * 1024
+MAX_QUERY_STRING_LENGTH = 2048
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
+
+# Admin login throttling (articles.login_throttle), counted in the shared cache.
+LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", 5))
+LOGIN_LOCKOUT_SECONDS = int(os.environ.get("LOGIN_LOCKOUT_SECONDS", 15 * 60))
 
 TAGGIT_CASE_INSENSITIVE = True
 # Vietnamese tags are several space-separated syllables: split on commas only.

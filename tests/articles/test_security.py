@@ -1,0 +1,192 @@
+"""Production headers, admin hardening, request limits and hostile input."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+from django.contrib.admin.models import LogEntry
+from django.db import OperationalError
+from django.test import Client
+from django.urls import reverse
+
+from articles import roles
+from articles.models import Article, Comment
+from tests.factories import ArticleFactory, PublishedArticleFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+PASSWORD = "correct horse battery staple"
+
+
+def assert_security_headers(response):
+    headers = response.headers
+    assert headers["Strict-Transport-Security"].startswith("max-age=31536000")
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    assert headers["Cross-Origin-Opener-Policy"] == "same-origin"
+    assert headers["Cross-Origin-Resource-Policy"] == "same-origin"
+    assert "camera=()" in headers["Permissions-Policy"]
+    assert headers["X-Frame-Options"] == "DENY"
+    csp = dict(
+        part.strip().split(" ", 1)
+        for part in headers["Content-Security-Policy"].split(";")
+    )
+    assert csp["script-src"] == "'self'"
+    assert "unsafe-inline" not in headers["Content-Security-Policy"]
+    assert csp["frame-ancestors"] == "'none'"
+    assert csp["object-src"] == "'none'"
+
+
+@pytest.fixture
+def production_headers(settings):
+    settings.SECURE_HSTS_SECONDS = 31536000
+
+
+def test_public_page_sends_every_security_header(client, production_headers):
+    article = PublishedArticleFactory()
+    for url in ["/", article.get_absolute_url()]:
+        assert_security_headers(client.get(url, secure=True))
+
+
+def test_404_sends_every_security_header(client, production_headers):
+    response = client.get("/khong-co-trang-nay/", secure=True)
+    assert response.status_code == 404
+    assert_security_headers(response)
+
+
+def test_500_sends_every_security_header(client, production_headers, monkeypatch):
+    from articles import views
+
+    def explode(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(views.HomeView, "get_context_data", explode)
+    client.raise_request_exception = False
+    response = client.get("/", secure=True)
+    assert response.status_code == 500
+    assert_security_headers(response)
+
+
+def test_admin_policy_allows_inline_styles_but_not_inline_scripts(admin_client):
+    csp = admin_client.get(reverse("admin:index"))["Content-Security-Policy"]
+    assert "style-src 'self' 'unsafe-inline'" in csp
+    assert "script-src 'self';" in csp or csp.endswith("script-src 'self'")
+
+
+def test_foreign_host_is_400(client):
+    assert client.get("/", HTTP_HOST="evil.example").status_code == 400
+
+
+def test_check_deploy_reports_no_warnings_with_production_settings():
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "newsroom.settings",
+        "DEBUG": "0",
+        "SECRET_KEY": "x" * 20
+        + "production-like-secret-key-for-the-check-9f8e7d6c5b4a",
+        "ALLOWED_HOSTS": "newsroom.example",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_missing_secret_key_stops_production_start_up():
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "newsroom.settings", "DEBUG": "0"}
+    env.pop("SECRET_KEY", None)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set" in result.stderr
+
+
+class TestLoginThrottle:
+    def attempt(self, password, ip="10.0.0.1", username="bientap"):
+        client = Client(REMOTE_ADDR=ip)
+        return client.post(
+            reverse("admin:login"), {"username": username, "password": password}
+        )
+
+    def test_locks_after_repeated_failures_even_with_the_right_password(self):
+        UserFactory(username="bientap", is_staff=True)
+        for _ in range(settings.LOGIN_FAILURE_LIMIT):
+            assert self.attempt("sai-mat-khau").status_code == 200
+        response = self.attempt(PASSWORD)
+        assert response.status_code == 200
+        assert "Đăng nhập sai quá nhiều lần" in response.content.decode()
+
+    def test_username_is_locked_from_every_ip(self):
+        UserFactory(username="bientap", is_staff=True)
+        for n in range(settings.LOGIN_FAILURE_LIMIT):
+            self.attempt("sai", ip=f"10.0.1.{n}")
+        response = self.attempt(PASSWORD, ip="10.0.2.1")
+        assert "Đăng nhập sai quá nhiều lần" in response.content.decode()
+
+    def test_ip_is_locked_for_every_username(self):
+        UserFactory(username="bientap", is_staff=True)
+        for n in range(settings.LOGIN_FAILURE_LIMIT):
+            self.attempt("sai", username=f"doan-mo-{n}")
+        response = self.attempt(PASSWORD)
+        assert "Đăng nhập sai quá nhiều lần" in response.content.decode()
+
+    def test_success_below_the_limit_logs_in(self):
+        UserFactory(username="bientap", is_staff=True)
+        self.attempt("sai")
+        assert self.attempt(PASSWORD).status_code == 302
+
+
+def test_workflow_steps_are_in_the_admin_log(client):
+    from django.contrib.auth.models import Group
+
+    editor = UserFactory(is_staff=True)
+    editor.groups.add(Group.objects.get(name=roles.EDITOR))
+    article = ArticleFactory(status=Article.Status.SUBMITTED)
+    client.force_login(editor)
+    client.post(
+        reverse("admin:articles_article_transition", args=[article.pk, "approve"])
+    )
+    entry = LogEntry.objects.get(object_id=str(article.pk))
+    assert entry.user == editor and "Duyệt bài" in entry.get_change_message()
+
+
+def test_database_outage_answers_503_with_the_friendly_page(client, monkeypatch):
+    from articles import views
+
+    def down(*args, **kwargs):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(views.HomeView, "get_context_data", down)
+    response = client.get("/")
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    assert "Trang tạm thời gián đoạn" in response.content.decode()
+    assert "connection refused" not in response.content.decode()
+
+
+def test_oversized_comment_body_is_413_before_the_view(client):
+    article = PublishedArticleFactory()
+    response = client.post(
+        f"/binh-luan/{article.pk}/",
+        {"name": "A", "email": "a@example.com", "body": "x" * 100_000},
+        HTTP_ORIGIN="http://testserver",
+    )
+    assert response.status_code == 413
+    assert not Comment.objects.exists()
+
+
+def test_overlong_query_string_is_414(client):
+    assert client.get("/", {"q": "a" * 3000}).status_code == 414
