@@ -7,17 +7,17 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from taggit.models import Tag as TaggitTag
 
+from . import comment_admin  # noqa: F401  (registers the moderation queue)
 from .models import (
     Article,
     ArticleAuthor,
     Author,
     Category,
-    Comment,
     Image,
     SiteSettings,
     Tag,
 )
-from .services import comments_set_status
+from .services import articles_set_comments_enabled
 from .text import vi_slugify
 from .widgets import TagSuggestWidget
 
@@ -255,11 +255,15 @@ class ArticleAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Đóng bình luận"))
     def close_comments(self, request, queryset):
-        self._report(request, queryset.update(comments_enabled=False))
+        self._report(
+            request, articles_set_comments_enabled(articles=queryset, enabled=False)
+        )
 
     @admin.action(description=_("Mở bình luận"))
     def open_comments(self, request, queryset):
-        self._report(request, queryset.update(comments_enabled=True))
+        self._report(
+            request, articles_set_comments_enabled(articles=queryset, enabled=True)
+        )
 
     def _report(self, request, count):
         self.message_user(
@@ -270,50 +274,6 @@ class ArticleAdmin(admin.ModelAdmin):
             % {"n": count},
             messages.SUCCESS,
         )
-
-
-@admin.register(Comment)
-class CommentAdmin(admin.ModelAdmin):
-    list_display = ["name", "excerpt", "article_link", "status", "created_at"]
-    list_filter = ["status", "created_at"]
-    list_select_related = ["article", "article__category"]
-    search_fields = ["name", "email", "body", "article__title"]
-    date_hierarchy = "created_at"
-    autocomplete_fields = ["article", "parent"]
-    readonly_fields = ["ip_hash", "created_at"]
-    actions = ["approve", "reject", "mark_spam"]
-
-    @admin.display(description=_("nội dung"))
-    def excerpt(self, obj):
-        return obj.body if len(obj.body) <= 120 else obj.body[:117] + "…"
-
-    @admin.display(description=_("bài viết"), ordering="article__title")
-    def article_link(self, obj):
-        url = reverse("admin:articles_article_change", args=[obj.article_id])
-        return format_html('<a href="{}">{}</a>', url, obj.article.title)
-
-    def _set_status(self, request, queryset, status):
-        changed = comments_set_status(comments=queryset, status=status)
-        self.message_user(
-            request,
-            ngettext(
-                "Đã cập nhật %(n)d bình luận.", "Đã cập nhật %(n)d bình luận.", changed
-            )
-            % {"n": changed},
-            messages.SUCCESS,
-        )
-
-    @admin.action(description=_("Duyệt bình luận đã chọn"))
-    def approve(self, request, queryset):
-        self._set_status(request, queryset, Comment.Status.APPROVED)
-
-    @admin.action(description=_("Từ chối bình luận đã chọn"))
-    def reject(self, request, queryset):
-        self._set_status(request, queryset, Comment.Status.REJECTED)
-
-    @admin.action(description=_("Đánh dấu spam"))
-    def mark_spam(self, request, queryset):
-        self._set_status(request, queryset, Comment.Status.SPAM)
 
 
 @admin.register(SiteSettings)

@@ -1,3 +1,4 @@
+import time
 from datetime import timedelta
 
 import factory
@@ -5,6 +6,12 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from articles.models import Article, ArticleAuthor, Author, Category, Comment, Image
+from articles.spam import form_token
+
+
+def with_token(article, data: dict, age: float = 60) -> dict:
+    """``data`` plus the form's signed timestamp, as if rendered ``age`` s ago."""
+    return {"ts": form_token(article.pk, at=time.time() - age), **data}
 
 
 class UserFactory(factory.django.DjangoModelFactory):
