@@ -7,6 +7,7 @@ from .text import clean_line
 
 NUL_MESSAGE = _("Nội dung chứa ký tự không hợp lệ.")
 HONEYPOT_FIELD = "website"
+PARENT_MESSAGE = _("Bình luận bạn muốn trả lời không còn hiển thị.")
 TOKEN_MESSAGES = {
     "invalid": _("Biểu mẫu không hợp lệ. Vui lòng tải lại trang rồi gửi lại."),
     "expired": _("Biểu mẫu đã hết hạn. Vui lòng gửi lại."),
@@ -28,7 +29,13 @@ class CommentForm(forms.ModelForm):
     """
 
     parent = forms.IntegerField(
-        required=False, min_value=1, max_value=2**62, widget=forms.HiddenInput
+        required=False,
+        min_value=1,
+        max_value=2**62,
+        widget=forms.HiddenInput,
+        error_messages=dict.fromkeys(
+            ["invalid", "min_value", "max_value"], PARENT_MESSAGE
+        ),
     )
     ts = forms.CharField(required=False, max_length=200, widget=forms.HiddenInput)
     website = forms.CharField(

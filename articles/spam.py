@@ -62,8 +62,8 @@ def strip_controls(value: str, *, keep_newlines: bool) -> str:
     value = value.translate(_LINE_SEPARATORS).translate(_INVISIBLE)
     kept = []
     for ch in value:
-        if ch in "\n\t" and keep_newlines:
-            kept.append(ch)
+        if ch in "\n\t":
+            kept.append(ch if keep_newlines else " ")
         elif unicodedata.category(ch) == "Cc":
             continue
         else:
