@@ -309,3 +309,23 @@ class TestOwnPendingComment:
         comment = CommentFactory(article=article, body="Bí mật chờ duyệt")
         url = f"{article.get_absolute_url()}?cua-ban={comment.pk}:forged"
         assert "Bí mật chờ duyệt" not in reader.get(url).text
+
+
+DEAD_REDIS = {
+    "default": {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens on port 1
+        "OPTIONS": {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 1},
+    }
+}
+
+
+def test_with_redis_down_comments_still_post_and_nothing_500s(
+    reader, article, settings
+):
+    settings.CACHES = DEAD_REDIS
+    settings.DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = False
+    for i in range(7):
+        data = {**VALID, "body": f"Ý kiến khi Redis ngừng {i}"}
+        assert post(reader, article, data).status_code == 302
+    assert Comment.objects.count() == 7
