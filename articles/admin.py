@@ -1,4 +1,4 @@
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.db.models import Count
@@ -6,19 +6,17 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from taggit.models import Tag as TaggitTag
 
+from . import comment_admin  # noqa: F401  (registers the moderation queue)
 from .article_admin import ArticleAdmin  # noqa: F401 (registers the article admin)
 from .models import (
     Author,
     Category,
-    Comment,
     Image,
     SiteSettings,
     Tag,
 )
-from .services import comments_set_status
 from .text import vi_slugify
 
 VI_URLIFY = "admin/js/vi_urlify.js"
@@ -163,50 +161,6 @@ class TagAdmin(admin.ModelAdmin):
                 folded = folded.filter(slug__contains=word)
             results = results | folded
         return results, may_have_duplicates
-
-
-@admin.register(Comment)
-class CommentAdmin(admin.ModelAdmin):
-    list_display = ["name", "excerpt", "article_link", "status", "created_at"]
-    list_filter = ["status", "created_at"]
-    list_select_related = ["article", "article__category"]
-    search_fields = ["name", "email", "body", "article__title"]
-    date_hierarchy = "created_at"
-    autocomplete_fields = ["article", "parent"]
-    readonly_fields = ["ip_hash", "created_at"]
-    actions = ["approve", "reject", "mark_spam"]
-
-    @admin.display(description=_("nội dung"))
-    def excerpt(self, obj):
-        return obj.body if len(obj.body) <= 120 else obj.body[:117] + "…"
-
-    @admin.display(description=_("bài viết"), ordering="article__title")
-    def article_link(self, obj):
-        url = reverse("admin:articles_article_change", args=[obj.article_id])
-        return format_html('<a href="{}">{}</a>', url, obj.article.title)
-
-    def _set_status(self, request, queryset, status):
-        changed = comments_set_status(comments=queryset, status=status)
-        self.message_user(
-            request,
-            ngettext(
-                "Đã cập nhật %(n)d bình luận.", "Đã cập nhật %(n)d bình luận.", changed
-            )
-            % {"n": changed},
-            messages.SUCCESS,
-        )
-
-    @admin.action(description=_("Duyệt bình luận đã chọn"))
-    def approve(self, request, queryset):
-        self._set_status(request, queryset, Comment.Status.APPROVED)
-
-    @admin.action(description=_("Từ chối bình luận đã chọn"))
-    def reject(self, request, queryset):
-        self._set_status(request, queryset, Comment.Status.REJECTED)
-
-    @admin.action(description=_("Đánh dấu spam"))
-    def mark_spam(self, request, queryset):
-        self._set_status(request, queryset, Comment.Status.SPAM)
 
 
 @admin.register(SiteSettings)

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from .models import Article, ArticleAuthor, Correction, PreviewLink, Revision
 from .preview import preview_link_create, preview_link_revoke, preview_url
 from .revisions import revision_create, revision_diff, revision_restore
+from .services import articles_set_comments_enabled
 from .widgets import TagSuggestWidget
 from .workflow import (
     TRANSITIONS,
@@ -540,11 +541,15 @@ class ArticleAdmin(admin.ModelAdmin):
 
     @admin.action(description=gettext_lazy("Đóng bình luận"))
     def close_comments(self, request, queryset):
-        self._report(request, queryset.update(comments_enabled=False))
+        self._report(
+            request, articles_set_comments_enabled(articles=queryset, enabled=False)
+        )
 
     @admin.action(description=gettext_lazy("Mở bình luận"))
     def open_comments(self, request, queryset):
-        self._report(request, queryset.update(comments_enabled=True))
+        self._report(
+            request, articles_set_comments_enabled(articles=queryset, enabled=True)
+        )
 
     def _report(self, request, count):
         self.message_user(

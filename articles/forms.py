@@ -2,18 +2,47 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .models import Comment
-from .text import clean_line, nfc
+from .spam import check_form_token, form_token, strip_controls
+from .text import clean_line
 
 NUL_MESSAGE = _("Nội dung chứa ký tự không hợp lệ.")
+HONEYPOT_FIELD = "website"
+PARENT_MESSAGE = _("Bình luận bạn muốn trả lời không còn hiển thị.")
+TOKEN_MESSAGES = {
+    "invalid": _("Biểu mẫu không hợp lệ. Vui lòng tải lại trang rồi gửi lại."),
+    "expired": _("Biểu mẫu đã hết hạn. Vui lòng gửi lại."),
+    "too_fast": _("Bạn gửi nhanh quá. Vui lòng đợi vài giây rồi gửi lại."),
+}
 
 
 class CommentForm(forms.ModelForm):
     """A reader's comment: name, email (never shown) and plain text.
 
+    Hidden fields: ``parent`` (the comment replied to), ``ts`` (a signed
+    timestamp for the time trap, bound to the article) and ``website``, a
+    honeypot hidden from people by CSS and from screen readers by
+    ``aria-hidden``: anything in it means a bot (the view discards the post).
+
     Django ties each field's errors to it (``aria-describedby`` pointing at
     ``id_<field>_error``, ``aria-invalid``); the template renders the errors
     under that id.
     """
+
+    parent = forms.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=2**62,
+        widget=forms.HiddenInput,
+        error_messages=dict.fromkeys(
+            ["invalid", "min_value", "max_value"], PARENT_MESSAGE
+        ),
+    )
+    ts = forms.CharField(required=False, max_length=200, widget=forms.HiddenInput)
+    website = forms.CharField(
+        required=False,
+        label=_("Để trống ô này"),
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
 
     class Meta:
         model = Comment
@@ -56,14 +85,45 @@ class CommentForm(forms.ModelForm):
             },
         }
 
+    def __init__(self, *args, article, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.article = article
+        # A fresh stamp every time the form is drawn, including after an error.
+        self.fields["ts"].initial = form_token(article.pk)
+        self.posted_token = ""
+        if self.is_bound:
+            self.posted_token = self.data.get("ts", "")
+            self.data = self.data.copy()
+            self.data["ts"] = self.fields["ts"].initial
+
+    @property
+    def is_bot(self) -> bool:
+        """True when the honeypot, invisible to people, was filled in."""
+        return bool(self.is_bound and self.data.get(HONEYPOT_FIELD, "").strip())
+
+    def clean(self):
+        cleaned = super().clean()
+        problem = check_form_token(str(self.posted_token), self.article.pk)
+        if problem:
+            raise forms.ValidationError(TOKEN_MESSAGES[problem], code=problem)
+        return cleaned
+
     def clean_name(self):
-        name = clean_line(self.cleaned_data["name"])
+        name = strip_controls(self.cleaned_data["name"], keep_newlines=False)
+        name = clean_line(name)
+        if "\ufffd" in name:
+            raise forms.ValidationError(NUL_MESSAGE, code="invalid_characters")
         if not name:
             raise forms.ValidationError(_("Vui lòng nhập họ tên."), code="required")
         return name
 
+    def clean_email(self):
+        return self.cleaned_data["email"].strip().lower()
+
     def clean_body(self):
-        body = nfc(self.cleaned_data["body"]).strip()
+        body = strip_controls(self.cleaned_data["body"], keep_newlines=True).strip()
+        if "\ufffd" in body:
+            raise forms.ValidationError(NUL_MESSAGE, code="invalid_characters")
         if not body:
             raise forms.ValidationError(
                 _("Vui lòng nhập nội dung bình luận."), code="required"

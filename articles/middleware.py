@@ -1,6 +1,9 @@
 """Request guards and response headers that apply to every page."""
 
+import base64
+import hashlib
 import logging
+import re
 
 from csp.middleware import CSPMiddleware
 from django.conf import settings
@@ -14,18 +17,40 @@ logger = logging.getLogger(__name__)
 RETRY_AFTER_SECONDS = 30
 
 
-class NewsroomCSPMiddleware(CSPMiddleware):
-    """django-csp with the admin's policy: inline styles allowed there only.
+IMPORTMAP_RE = re.compile(rb'<script type="importmap"[^>]*>(.*?)</script>', re.S)
 
-    Public pages get the strict policy from ``CONTENT_SECURITY_POLICY``; the
-    admin's widgets (select2, the prose editor) set style attributes.
+
+class NewsroomCSPMiddleware(CSPMiddleware):
+    """django-csp with the admin's policy.
+
+    Public pages get the strict policy from ``CONTENT_SECURITY_POLICY``. In the
+    admin, the widgets (select2, the prose editor) set style attributes, and
+    django-prose-editor loads its modules through an inline import map: that
+    one script is allowed by its SHA-256 hash, no other inline script is.
     """
 
     def get_policy_parts(self, request, response, report_only=False):
         parts = super().get_policy_parts(request, response, report_only)
         if not report_only and request.path_info.startswith(f"/{settings.ADMIN_URL}"):
-            parts.update = {**(parts.update or {}), **settings.ADMIN_CSP_UPDATE}
+            update = {**(parts.update or {}), **settings.ADMIN_CSP_UPDATE}
+            hashes = self.import_map_hashes(response)
+            if hashes:
+                update["script-src"] = [*update.get("script-src", []), *hashes]
+            parts.update = update
         return parts
+
+    @staticmethod
+    def import_map_hashes(response) -> list[str]:
+        if getattr(response, "streaming", False) or "html" not in response.get(
+            "Content-Type", ""
+        ):
+            return []
+        return [
+            "'sha256-{}'".format(
+                base64.b64encode(hashlib.sha256(body).digest()).decode()
+            )
+            for body in IMPORTMAP_RE.findall(response.content)
+        ]
 
 
 class SecurityHeadersMiddleware:

@@ -1,48 +1,190 @@
 """Workflows that touch more than one row or the outside world."""
 
-import hashlib
+from collections.abc import Iterable
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import Article, Comment
+from .spam import assess, body_fingerprint, claim_post, hash_ip
+
+__all__ = [
+    "CommentRefused",
+    "CommentsClosed",
+    "DuplicateComment",
+    "InvalidParent",
+    "articles_set_comments_enabled",
+    "comment_create",
+    "comments_changed",
+    "comments_set_status",
+    "hash_ip",
+]
 
 
-class CommentsClosed(Exception):
+class CommentRefused(Exception):
+    """A comment that is not stored; the message is shown to the reader."""
+
+
+class CommentsClosed(CommentRefused):
     """The article does not accept comments (closed, or not public)."""
 
 
-def hash_ip(ip: str) -> str:
-    """A keyed hash of the poster's IP: enough to spot repeats, useless if leaked."""
-    if not ip:
-        return ""
-    return hashlib.blake2b(
-        ip.encode(), key=settings.SECRET_KEY.encode()[:64], digest_size=16
-    ).hexdigest()
+class DuplicateComment(CommentRefused):
+    """The same text was already sent."""
+
+
+class InvalidParent(CommentRefused):
+    """The comment being replied to is not shown on this article."""
+
+
+def _thread_parent(article: Article, parent_id: int | None) -> Comment | None:
+    """The top-level comment a reply belongs under (replies are one level deep)."""
+    if not parent_id:
+        return None
+    parent = (
+        Comment.objects.approved()
+        .filter(article=article, pk=parent_id)
+        .select_related("parent")
+        .first()
+    )
+    if parent is None:
+        raise InvalidParent(_("Bình luận bạn muốn trả lời không còn hiển thị."))
+    return parent.parent or parent
 
 
 @transaction.atomic
 def comment_create(
-    *, article: Article, name: str, email: str, body: str, ip: str = ""
+    *,
+    article: Article,
+    name: str,
+    email: str,
+    body: str,
+    ip: str = "",
+    parent_id: int | None = None,
 ) -> Comment:
-    """Store a reader's comment as pending; a moderator decides if it shows."""
-    if not (article.is_published() and article.comments_enabled):
+    """Store a reader's comment as pending, or as spam when the checks say so.
+
+    Refuses (``CommentRefused``) a closed or unpublished article, a reply to a
+    comment that is not shown, and the same text sent again: by the same poster
+    (email or IP) anywhere within a day, or, when it is longer than a few
+    words, by anyone on the same article.
+    """
+    if not article.is_published():
         raise CommentsClosed(_("Bài viết này không nhận bình luận."))
-    return Comment.objects.create(
+    if not article.comments_enabled:
+        raise CommentsClosed(_("Bình luận đã đóng: bài viết không nhận thêm ý kiến."))
+    parent = _thread_parent(article, parent_id)
+    ip_hash = hash_ip(ip)
+    email = email.strip().lower()
+    fingerprint = body_fingerprint(body)
+    since = timezone.now() - timedelta(seconds=settings.COMMENT_DUPLICATE_WINDOW)
+    same_poster = Q(email=email) | (Q(ip_hash=ip_hash) if ip_hash else Q(pk__in=[]))
+    duplicate = Q(same_poster)
+    if len(body) >= 30:
+        duplicate |= Q(article=article)
+    if not claim_post(fingerprint=fingerprint, email=email, ip_hash=ip_hash) or (
+        Comment.objects.filter(body_hash=fingerprint, created_at__gte=since)
+        .filter(duplicate)
+        .exists()
+    ):
+        raise DuplicateComment(_("Bình luận này đã được gửi trước đó."))
+    history = Comment.objects.filter(same_poster)
+    verdict = assess(
+        name=name, email=email, body=body, ip_hash=ip_hash, history=history
+    )
+    comment = Comment.objects.create(
         article=article,
+        parent=parent,
         name=name,
         email=email,
         body=body,
-        ip_hash=hash_ip(ip),
-        status=Comment.Status.PENDING,
+        ip_hash=ip_hash,
+        body_hash=fingerprint,
+        link_count=verdict.links,
+        spam_score=min(verdict.score, 32767),
+        spam_reasons="; ".join(verdict.reasons)[:300],
+        status=Comment.Status.SPAM if verdict.spam else Comment.Status.PENDING,
+    )
+    if comment.status == Comment.Status.PENDING:
+        from .notify import notify_moderators_soon
+
+        transaction.on_commit(notify_moderators_soon)
+    return comment
+
+
+def comments_changed(article_ids: Iterable[int]) -> None:
+    """Recount the articles' approved comments and tell the page cache.
+
+    Locks the articles' rows first (in id order, so two moderators cannot
+    deadlock), then recounts with one UPDATE ... (SELECT COUNT(*)) statement.
+    Under PostgreSQL's READ COMMITTED a statement sees rows committed before it
+    started, so the lock makes every recount wait for the previous one to
+    commit and then count everything it did: concurrent approvals and
+    deletions cannot leave a stale count (tested with 50 threads).
+
+    After commit, ``articles.signals.comments_changed`` is sent with the ids:
+    the one hook a page cache (issue 7) connects to, to purge those pages.
+    """
+    ids = sorted(set(article_ids))
+    if not ids:
+        return
+    with transaction.atomic():
+        list(
+            Article.objects.select_for_update()
+            .filter(pk__in=ids)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        Article.objects.filter(pk__in=ids).refresh_comment_counts()
+
+    from .signals import comments_changed as signal
+
+    transaction.on_commit(lambda: signal.send(sender=Article, article_ids=ids))
+
+
+@transaction.atomic
+def comments_set_status(*, comments, status: str, by=None) -> int:
+    """Move ``comments`` to ``status``, record who did it, recount their articles."""
+    pks = list(comments.values_list("pk", flat=True))
+    article_ids = set(
+        Comment.objects.filter(pk__in=pks).values_list("article_id", flat=True)
+    )
+    # Lock the articles before touching the comments, in the same order as
+    # every other writer, so the recount below is never based on a stale view.
+    list(
+        Article.objects.select_for_update()
+        .filter(pk__in=article_ids)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    changed = (
+        Comment.objects.filter(pk__in=pks)
+        .exclude(status=status)
+        .update(status=status, moderated_at=timezone.now(), moderated_by=by)
+    )
+    comments_changed(article_ids)
+    return changed
+
+
+def comment_approve(*, comment: Comment, by=None) -> bool:
+    """Approve one comment; True if its status changed."""
+    return bool(
+        comments_set_status(
+            comments=Comment.objects.filter(pk=comment.pk),
+            status=Comment.Status.APPROVED,
+            by=by,
+        )
     )
 
 
 @transaction.atomic
-def comments_set_status(*, comments, status: str) -> int:
-    """Move ``comments`` to ``status`` and recount their articles' counters."""
-    article_ids = set(comments.values_list("article_id", flat=True))
-    changed = comments.update(status=status)
-    Article.objects.filter(pk__in=article_ids).refresh_comment_counts()
+def articles_set_comments_enabled(*, articles, enabled: bool) -> int:
+    """Open or close comments ("Bình luận đã đóng") on ``articles``."""
+    ids = list(articles.values_list("pk", flat=True))
+    changed = Article.objects.filter(pk__in=ids).update(comments_enabled=enabled)
+    comments_changed(ids)
     return changed

@@ -2,14 +2,22 @@
 
 The comment counter is recomputed in the database after every save or delete of
 a comment, whichever path made it (admin, bulk action, cascade, shell).
+
+``comments_changed`` is sent after commit whenever an article's visible
+comments, counter or comment form may have changed (a comment approved,
+rejected, deleted; comments opened or closed), with ``article_ids``. A page
+cache connects a receiver to it to purge those articles' pages.
 """
 
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 
 from .context_processors import forget_site_context
-from .models import Article, Category, Comment, SiteSettings
+from .models import BlockedTerm, Category, Comment, SiteSettings
+from .spam import forget_blocklist
+
+comments_changed = Signal()
 
 
 @receiver([post_save, post_delete], sender=SiteSettings)
@@ -21,9 +29,19 @@ def drop_site_context(sender, **kwargs):
     transaction.on_commit(forget_site_context)
 
 
+@receiver([post_save, post_delete], sender=BlockedTerm)
+def drop_blocklist(sender, **kwargs):
+    forget_blocklist()
+    transaction.on_commit(forget_blocklist)
+
+
 @receiver([post_save, post_delete], sender=Comment)
-def recount_comments(sender, instance, **kwargs):
-    Article.objects.filter(pk=instance.article_id).refresh_comment_counts()
+def recount_comments(sender, instance, created=False, **kwargs):
+    if created and instance.status != Comment.Status.APPROVED:
+        return  # a new pending or spam comment changes nothing a reader sees
+    from .services import comments_changed as recount
+
+    recount([instance.article_id])
 
 
 def sync_role_groups(sender, **kwargs):

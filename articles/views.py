@@ -12,12 +12,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 from django.views.generic import ListView, TemplateView
 
+from .comments import OWN_PARAM, REPLY_PARAM, comment_section
 from .context_processors import site_context
 from .forms import CommentForm
 from .models import Article, Author, Category, Tag
 from .origin import same_origin_required
 from .preview import preview_link_open
-from .services import CommentsClosed, comment_create
+from .services import CommentRefused, comment_create
+from .spam import client_ip, own_comment_token, rate_limit_retry_after
 
 SECTION_BLOCK_SIZE = 4
 COMMENT_NOTICE_PARAM = "binh-luan"
@@ -124,18 +126,12 @@ class AuthorView(ArticleListView):
         return super().get_context_data(author=self.author, **kwargs)
 
 
-def _article_context(article, form=None, notice=False):
-    comments = list(article.comments.approved().order_by("created_at"))
-    replies = {}
-    for comment in comments:
-        if comment.parent_id:
-            replies.setdefault(comment.parent_id, []).append(comment)
-    threads = [(c, replies.get(c.pk, [])) for c in comments if not c.parent_id]
+def _article_context(article, query, form=None, notice=False):
     return {
         "article": article,
-        "comment_threads": threads,
+        "comments": comment_section(article, query),
         "corrections": list(article.corrections.all()),
-        "comment_form": form or CommentForm(),
+        "comment_form": form or CommentForm(article=article),
         "comment_notice": notice,
         "related": list(Article.objects.related_to(article)[:6]),
         "featured": list(
@@ -154,7 +150,9 @@ def article_detail(request, category, slug, pk):
     The id decides; a stale slug or section answers 301 to the canonical URL.
     An article taken down for legal reasons answers 410 Gone. Other unpublished
     articles are 404 except to staff who may open them in the admin, who see an
-    uncached preview.
+    uncached preview. The comment section reads its own query parameters
+    (``articles.comments``); a URL showing a reader's waiting comment is never
+    cached.
     """
     article = get_object_or_404(Article.objects.for_detail(), pk=pk)
     if article.status == Article.Status.TAKEN_DOWN:
@@ -177,10 +175,10 @@ def article_detail(request, category, slug, pk):
             url = f"{url}?{request.META['QUERY_STRING']}"
         return HttpResponsePermanentRedirect(url)
     notice = request.GET.get(COMMENT_NOTICE_PARAM) == COMMENT_NOTICE_VALUE
-    context = _article_context(article, notice=notice)
+    context = _article_context(article, request.GET, notice=notice)
     context["preview"] = preview
     response = render(request, "articles/article_detail.html", context)
-    if preview:
+    if preview or OWN_PARAM in request.GET:
         add_never_cache_headers(response)
     return response
 
@@ -208,7 +206,7 @@ def preview(request, token):
     if article.is_published():
         response = redirect(article.get_absolute_url())
     else:
-        context = _article_context(article)
+        context = _article_context(article, request.GET)
         context["preview"] = True
         response = render(request, "articles/article_detail.html", context)
     response["X-Robots-Tag"] = "noindex, nofollow"
@@ -221,26 +219,48 @@ def preview(request, token):
 def comment_post(request, pk):
     """Take a reader's comment; valid ones wait for moderation.
 
-    A valid post redirects back to the article with the moderation notice;
-    an invalid one re-renders the article with the errors (400).
+    In order: the rate limit (429), the honeypot (a bot's post is discarded
+    behind the same redirect a person gets), the form with its time trap,
+    then ``comment_create`` (closed, duplicate, blocklist, spam score).
+    A stored post redirects back to the article with the moderation notice and
+    a token that shows the poster their own comment; anything else re-renders
+    the article with the errors (400).
     """
     article = get_object_or_404(Article.objects.for_detail(), pk=pk)
     if not article.is_published():
         raise Http404(_("Không tìm thấy bài viết."))
-    form = CommentForm(request.POST)
+    ip = client_ip(request)
+    retry_after = rate_limit_retry_after(ip=ip, email=request.POST.get("email", ""))
+    if retry_after:
+        response = render(request, "429.html", {"retry_after": retry_after}, status=429)
+        response["Retry-After"] = str(retry_after)
+        add_never_cache_headers(response)
+        return response
+    notice = f"{COMMENT_NOTICE_PARAM}={COMMENT_NOTICE_VALUE}"
+    form = CommentForm(request.POST, article=article)
+    if form.is_bot:
+        return redirect(f"{article.get_absolute_url()}?{notice}#binh-luan")
     if form.is_valid():
+        data = form.cleaned_data
         try:
-            comment_create(
+            comment = comment_create(
                 article=article,
-                ip=request.META.get("REMOTE_ADDR", ""),
-                **form.cleaned_data,
+                name=data["name"],
+                email=data["email"],
+                body=data["body"],
+                parent_id=data.get("parent"),
+                ip=ip,
             )
-        except CommentsClosed as exc:
+        except CommentRefused as exc:
             form.add_error(None, str(exc))
         else:
-            notice = f"{COMMENT_NOTICE_PARAM}={COMMENT_NOTICE_VALUE}"
-            return redirect(f"{article.get_absolute_url()}?{notice}#binh-luan")
-    context = _article_context(article, form=form)
+            own = f"{OWN_PARAM}={own_comment_token(comment.pk)}"
+            return redirect(
+                f"{article.get_absolute_url()}?{notice}&{own}#bl-{comment.pk}"
+            )
+    context = _article_context(
+        article, {REPLY_PARAM: request.POST.get("parent", "")}, form=form
+    )
     context["preview"] = False
     response = render(request, "articles/article_detail.html", context, status=400)
     add_never_cache_headers(response)

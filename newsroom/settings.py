@@ -286,3 +286,25 @@ LOGGING = {
 # Serve uploaded media from Django itself: for development and single-machine
 # installs without nginx or object storage in front.
 SERVE_MEDIA = env_bool("SERVE_MEDIA", default=DEBUG)
+
+# Comments (see README, "Comments"). Limits a spammer meets before a moderator.
+COMMENT_CLIENT_IP_META = os.environ.get("COMMENT_CLIENT_IP_META", "REMOTE_ADDR")
+COMMENT_RATE_LIMITS = [(5, 60), (30, 60 * 60)]  # (posts, seconds), per IP and email
+COMMENT_MIN_SECONDS = 3  # a form posted sooner after rendering is a bot
+COMMENT_FORM_MAX_AGE = 7 * 24 * 60 * 60  # generous: the page may sit in a cache
+COMMENT_OWN_MAX_AGE = 24 * 60 * 60  # the poster sees their pending comment this long
+COMMENT_DUPLICATE_WINDOW = 24 * 60 * 60
+COMMENT_DUPLICATE_LOCK = 10 * 60
+COMMENT_MAX_LINKS = 2  # more links than this is spam
+COMMENT_SPAM_SCORE = 10
+COMMENTS_PER_PAGE = 50
+COMMENT_NOTIFY_INTERVAL = 10 * 60  # at most one moderator email per interval
+COMMENT_MODERATOR_EMAILS = env_list("COMMENT_MODERATOR_EMAILS")
+
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "webmaster@localhost")

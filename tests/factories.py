@@ -1,3 +1,4 @@
+import time
 from datetime import timedelta
 
 import factory
@@ -13,6 +14,12 @@ from articles.models import (
     Correction,
     Image,
 )
+from articles.spam import form_token
+
+
+def with_token(article, data: dict, age: float = 60) -> dict:
+    """``data`` plus the form's signed timestamp, as if rendered ``age`` s ago."""
+    return {"ts": form_token(article.pk, at=time.time() - age), **data}
 
 
 class UserFactory(factory.django.DjangoModelFactory):

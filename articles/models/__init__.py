@@ -1,5 +1,5 @@
 from .article import Article, ArticleAuthor, ArticleQuerySet
-from .comment import Comment
+from .comment import BlockedTerm, Comment
 from .media import Image
 from .site import SiteSettings
 from .taxonomy import RESERVED_SLUGS, Author, Category, Tag, TaggedArticle
@@ -16,6 +16,7 @@ __all__ = [
     "Revision",
     "ArticleQuerySet",
     "Author",
+    "BlockedTerm",
     "Category",
     "Comment",
     "Image",

@@ -108,8 +108,9 @@ class ArticleQuerySet(models.QuerySet):
     def refresh_comment_counts(self):
         """Recount approved comments in the database, for every row in ``self``.
 
-        One UPDATE with a subquery: concurrent approvals and deletions cannot
-        lose an increment the way a read-modify-write in Python would.
+        One UPDATE with a subquery, never a read-modify-write in Python. Callers
+        that may race (moderators) go through ``services.comments_changed``,
+        which locks the article rows first so each recount sees the others.
         """
         from .comment import Comment
 
@@ -117,6 +118,8 @@ class ArticleQuerySet(models.QuerySet):
             Comment.objects.filter(
                 article=OuterRef("pk"), status=Comment.Status.APPROVED
             )
+            # A reply shows only under an approved comment, so only then counts.
+            .filter(Q(parent__isnull=True) | Q(parent__status=Comment.Status.APPROVED))
             .order_by()
             .values("article")
             .annotate(n=Count("pk"))

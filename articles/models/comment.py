@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -12,6 +13,10 @@ class CommentQuerySet(models.QuerySet):
     def pending(self):
         """Comments waiting for a moderator."""
         return self.filter(status=Comment.Status.PENDING)
+
+    def top_level(self):
+        """Comments that start a thread (not replies)."""
+        return self.filter(parent__isnull=True)
 
 
 class Comment(NormalizedTextModel):
@@ -36,6 +41,7 @@ class Comment(NormalizedTextModel):
         null=True,
         blank=True,
         related_name="replies",
+        help_text=_("Chỉ một cấp: trả lời cho một trả lời được gắn vào bình luận gốc."),
     )
     name = models.CharField(_("họ tên"), max_length=80)
     email = models.EmailField(_("email"), max_length=254)
@@ -46,6 +52,41 @@ class Comment(NormalizedTextModel):
     created_at = models.DateTimeField(_("thời gian"), auto_now_add=True)
     ip_hash = models.CharField(
         _("IP (đã băm)"), max_length=64, blank=True, editable=False
+    )
+    body_hash = models.CharField(
+        _("mã nội dung"),
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text=_("Băm của nội dung đã chuẩn hóa, để nhận ra bình luận trùng."),
+    )
+    link_count = models.PositiveSmallIntegerField(
+        _("số liên kết"), default=0, editable=False
+    )
+    spam_score = models.PositiveSmallIntegerField(
+        _("điểm spam"), default=0, editable=False
+    )
+    spam_reasons = models.CharField(
+        _("lý do nghi spam"), max_length=300, blank=True, editable=False
+    )
+    links_allowed = models.BooleanField(
+        _("cho phép liên kết"),
+        default=False,
+        help_text=_(
+            "Khi được duyệt, các địa chỉ web trong bình luận thành liên kết bấm được."
+        ),
+    )
+    moderated_at = models.DateTimeField(_("duyệt lúc"), null=True, blank=True)
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người duyệt"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    notified_at = models.DateTimeField(
+        _("đã báo kiểm duyệt lúc"), null=True, blank=True, editable=False
     )
 
     objects = CommentQuerySet.as_manager()
@@ -61,7 +102,60 @@ class Comment(NormalizedTextModel):
             ),
             # The moderation queue.
             models.Index(fields=["status", "-created_at"], name="comment_queue_idx"),
+            # Replies under their parent.
+            models.Index(fields=["parent", "status"], name="comment_parent_idx"),
+            # Repeat posters and duplicates, by email and by IP.
+            models.Index(fields=["email", "created_at"], name="comment_email_idx"),
+            models.Index(fields=["ip_hash", "created_at"], name="comment_ip_idx"),
+            models.Index(fields=["body_hash"], name="comment_body_idx"),
         ]
 
     def __str__(self):
         return f"{self.name} – {self.article}"
+
+
+class BlockedTerm(models.Model):
+    """A word, email or IP that sends a comment straight to spam.
+
+    Words match without tone marks or case ("lua dao" catches "lừa đảo").
+    Emails match whole, or by domain when written as "@example.com". IPs are
+    stored only as the same keyed hash comments keep, so nobody reads them back.
+    """
+
+    class Kind(models.TextChoices):
+        WORD = "word", _("Từ ngữ")
+        EMAIL = "email", _("Email")
+        IP = "ip", _("IP")
+
+    kind = models.CharField(_("loại"), max_length=5, choices=Kind.choices)
+    value = models.CharField(
+        _("giá trị"),
+        max_length=254,
+        help_text=_(
+            "Từ hoặc cụm từ (không phân biệt dấu, hoa thường); email hoặc "
+            "@tên-miền; địa chỉ IP (được lưu dưới dạng băm)."
+        ),
+    )
+    note = models.CharField(_("ghi chú"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("ngày tạo"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("từ/địa chỉ bị chặn")
+        verbose_name_plural = _("danh sách chặn bình luận")
+        ordering = ["kind", "value"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "value"], name="blockedterm_unique_value"
+            ),
+        ]
+
+    def __str__(self):
+        if self.kind == self.Kind.IP:
+            return f"{self.get_kind_display()}: {self.value[:8]}…"
+        return f"{self.get_kind_display()}: {self.value}"
+
+    def save(self, *args, **kwargs):
+        from ..spam import normalise_blocked_value
+
+        self.value = normalise_blocked_value(self.kind, self.value)
+        super().save(*args, **kwargs)

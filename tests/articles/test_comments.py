@@ -2,7 +2,7 @@ import pytest
 from django.test import Client
 
 from articles.models import Article, Comment
-from tests.factories import ArticleFactory, PublishedArticleFactory
+from tests.factories import ArticleFactory, PublishedArticleFactory, with_token
 
 pytestmark = pytest.mark.django_db
 
@@ -26,17 +26,18 @@ def article():
 
 
 def post(client, article, data):
-    return client.post(f"/binh-luan/{article.pk}/", data)
+    """Post as a reader who opened the page a minute ago (past the time trap)."""
+    return client.post(f"/binh-luan/{article.pk}/", with_token(article, data))
 
 
 def test_valid_comment_is_stored_pending_and_reader_sees_the_notice(reader, article):
     response = post(reader, article, VALID)
     assert response.status_code == 302
-    assert (
-        response["Location"]
-        == f"{article.get_absolute_url()}?binh-luan=cho-duyet#binh-luan"
-    )
     comment = Comment.objects.get()
+    assert response["Location"].startswith(
+        f"{article.get_absolute_url()}?binh-luan=cho-duyet&cua-ban={comment.pk}:"
+    )
+    assert response["Location"].endswith(f"#bl-{comment.pk}")
     assert comment.status == Comment.Status.PENDING
     assert (comment.name, comment.email, comment.body) == (
         VALID["name"],
@@ -47,8 +48,10 @@ def test_valid_comment_is_stored_pending_and_reader_sees_the_notice(reader, arti
 
     page = reader.get(response["Location"]).content.decode()
     assert "Bình luận của bạn đang chờ kiểm duyệt" in page
-    assert VALID["body"] not in page  # nothing shows before a moderator approves
     assert "(0) Bình luận" in page
+    # The poster sees their own comment, marked as waiting; nobody else does.
+    assert VALID["body"] in page and "Đang chờ duyệt (chỉ bạn thấy)" in page
+    assert VALID["body"] not in reader.get(article.get_absolute_url()).text
 
 
 def test_approved_comment_appears_and_is_counted(reader, article):
@@ -130,7 +133,7 @@ def test_comment_on_closed_article_is_refused_with_a_message(reader):
     article = PublishedArticleFactory(comments_enabled=False)
     response = post(reader, article, VALID)
     assert response.status_code == 400
-    assert "không nhận bình luận" in response.content.decode()
+    assert "Bình luận đã đóng" in response.content.decode()
     assert not Comment.objects.exists()
 
 

@@ -74,6 +74,25 @@ def test_admin_policy_allows_inline_styles_but_not_inline_scripts(admin_client):
     assert "script-src 'self';" in csp or csp.endswith("script-src 'self'")
 
 
+def test_admin_allows_the_prose_editor_import_map_by_hash_only(admin_client):
+    import base64
+    import hashlib
+    import re
+
+    response = admin_client.get(reverse("admin:articles_article_add"))
+    import_map = re.search(
+        rb'<script type="importmap"[^>]*>(.*?)</script>', response.content, re.S
+    ).group(1)
+    digest = base64.b64encode(hashlib.sha256(import_map).digest()).decode()
+    script_src = next(
+        part
+        for part in response["Content-Security-Policy"].split(";")
+        if part.strip().startswith("script-src")
+    )
+    assert f"'sha256-{digest}'" in script_src
+    assert "unsafe-inline" not in script_src
+
+
 def test_foreign_host_is_400(client):
     assert client.get("/", HTTP_HOST="evil.example").status_code == 400
 

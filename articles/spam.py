@@ -1,0 +1,329 @@
+"""Comment spam and abuse defences: no third-party service, no JavaScript needed.
+
+Cheap checks first, in the view: the rate limit (per IP and per email, counted
+in the cache so every app server shares it when Redis is set), the honeypot and
+the signed form timestamp. Then, in ``services.comment_create``: duplicates,
+the blocklist, link counting and a spam score that decides between "pending"
+and "spam". Pure helpers here; the models and services call them.
+"""
+
+import hashlib
+import ipaddress
+import re
+import time
+import unicodedata
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core import signing
+from django.core.cache import cache
+
+from .text import fold, nfc
+
+# Zero-width characters and Unicode bidi controls: invisible, used to dodge
+# word filters and to disguise text ("Trojan Source"). U+2028/2029 become "\n".
+_INVISIBLE = dict.fromkeys(
+    [
+        0x200B,  # zero width space
+        0x200C,  # zero width non-joiner
+        0x200D,  # zero width joiner
+        0x2060,  # word joiner
+        0xFEFF,  # zero width no-break space (BOM)
+        0x180E,  # Mongolian vowel separator
+        0x200E,  # left-to-right mark
+        0x200F,  # right-to-left mark
+        0x061C,  # Arabic letter mark
+        *range(0x202A, 0x202F),  # LRE, RLE, PDF, LRO, RLO
+        *range(0x2066, 0x206A),  # LRI, RLI, FSI, PDI
+    ]
+)
+_LINE_SEPARATORS = {0x2028: "\n", 0x2029: "\n"}
+_URL_RE = re.compile(
+    r"(?:\bhttps?://|\bwww\.)[^\s<>\"']+"
+    r"|\b[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\."
+    r"(?:com|net|org|info|biz|xyz|top|vn|io|co|me|ru|cn|link|click|site|online)"
+    r"\b(?:/[^\s<>\"']*)?",
+    re.IGNORECASE,
+)
+_WORDS_RE = re.compile(r"[^\w]+")
+
+FORM_SALT = "articles.comment-form"
+OWN_SALT = "articles.own-comment"
+BLOCKLIST_CACHE_KEY = "comments:blocklist:v1"
+
+
+def strip_controls(value: str, *, keep_newlines: bool) -> str:
+    """NFC ``value`` without control, zero-width or bidi-override characters.
+
+    Newlines (``\\r\\n`` and ``\\r`` become ``\\n``) and tabs survive in a body;
+    in a one-line field (a name) they are removed like the rest.
+    """
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    value = value.translate(_LINE_SEPARATORS).translate(_INVISIBLE)
+    kept = []
+    for ch in value:
+        if ch in "\n\t":
+            kept.append(ch if keep_newlines else " ")
+        elif unicodedata.category(ch) == "Cc":
+            continue
+        else:
+            kept.append(ch)
+    return nfc("".join(kept))
+
+
+def count_links(text: str) -> int:
+    """How many web addresses ``text`` holds (with or without "http")."""
+    return len(_URL_RE.findall(text))
+
+
+def body_fingerprint(body: str) -> str:
+    """A hash of the body that ignores case, tone marks and spacing."""
+    folded = " ".join(_WORDS_RE.sub(" ", fold(body)).split())
+    return hashlib.sha256(folded.encode()).hexdigest()
+
+
+def hash_ip(ip: str) -> str:
+    """A keyed hash of an IP address: enough to spot repeats, useless if leaked."""
+    if not ip:
+        return ""
+    return hashlib.blake2b(
+        ip.encode(), key=settings.SECRET_KEY.encode()[:64], digest_size=16
+    ).hexdigest()
+
+
+def client_ip(request) -> str:
+    """The poster's IP, from ``COMMENT_CLIENT_IP_META`` (default REMOTE_ADDR).
+
+    Behind a proxy, set it to a header the proxy overwrites (``HTTP_X_REAL_IP``);
+    never trust a raw ``X-Forwarded-For`` a client can write itself.
+    """
+    raw = request.META.get(settings.COMMENT_CLIENT_IP_META, "") or ""
+    try:
+        return str(ipaddress.ip_address(raw.strip()))
+    except ValueError:
+        return ""
+
+
+def _rate_bucket(ip: str) -> str:
+    """IPv6 hosts get a whole /64 each, so one network counts as one poster."""
+    try:
+        address = ipaddress.ip_address(ip)
+    except ValueError:
+        return ip
+    if address.version == 6:
+        return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return str(address)
+
+
+# --- Signed timestamp (time trap) ---------------------------------------------
+
+
+def form_token(article_id: int, at: float | None = None) -> str:
+    """A signed "article id : time" stamped into the comment form."""
+    stamp = int(time.time() if at is None else at)
+    return signing.Signer(salt=FORM_SALT).sign(f"{article_id}:{stamp}")
+
+
+def check_form_token(token: str, article_id: int, now: float | None = None) -> str:
+    """Return "" when the token is fine, else why not.
+
+    "invalid": missing, tampered with, or made for another article;
+    "too_fast": posted sooner than ``COMMENT_MIN_SECONDS`` after the page was
+    rendered; "expired": older than ``COMMENT_FORM_MAX_AGE``.
+
+    The article page is cached and shared, so the time in the token is when
+    the page was rendered, not when this reader opened it: the measured delay
+    can only be longer than the reader's real one. The minimum therefore never
+    refuses a human (it only bites when a bot posts to a freshly rendered
+    page), and the maximum is generous, far longer than any page cache TTL.
+    """
+    now = time.time() if now is None else now
+    try:
+        value = signing.Signer(salt=FORM_SALT).unsign(token or "")
+        token_article, stamp = value.split(":")
+        token_article, stamp = int(token_article), int(stamp)
+    except (signing.BadSignature, ValueError):
+        return "invalid"
+    if token_article != article_id:
+        return "invalid"
+    age = now - stamp
+    if age < settings.COMMENT_MIN_SECONDS:
+        return "too_fast"
+    if age > settings.COMMENT_FORM_MAX_AGE:
+        return "expired"
+    return ""
+
+
+def own_comment_token(comment_id: int) -> str:
+    """A token in the post-redirect URL that lets the poster see their comment.
+
+    The URL, not a session, carries it: the article page must set no cookie.
+    """
+    return signing.TimestampSigner(salt=OWN_SALT).sign(str(comment_id))
+
+
+def own_comment_id(token: str) -> int | None:
+    try:
+        value = signing.TimestampSigner(salt=OWN_SALT).unsign(
+            token, max_age=settings.COMMENT_OWN_MAX_AGE
+        )
+        return int(value)
+    except (signing.BadSignature, ValueError):
+        return None
+
+
+# --- Rate limit ----------------------------------------------------------------
+
+
+def rate_limit_retry_after(*, ip: str, email: str, now: float | None = None) -> int:
+    """Count this post; return seconds to wait if a limit is passed, else 0.
+
+    Fixed windows in the cache: ``cache.add`` then ``cache.incr`` are atomic
+    in Redis (django-redis runs INCR in a Lua script) and in local memory, so
+    concurrent posts on several app servers are all counted. The identity is
+    hashed before it becomes a key. If the cache is down (django-redis returns
+    None with IGNORE_EXCEPTIONS), posts are let through: every comment is
+    moderated anyway, and refusing all readers during an outage is worse.
+    """
+    now = time.time() if now is None else now
+    identities = [("ip", _rate_bucket(ip)), ("email", email.strip().lower())]
+    wait = 0
+    for kind, identity in identities:
+        if not identity:
+            continue
+        digest = hash_ip(f"{kind}:{identity}")
+        for limit, window in settings.COMMENT_RATE_LIMITS:
+            bucket = int(now // window)
+            key = f"comments:rate:{kind}:{digest}:{window}:{bucket}"
+            cache.add(key, 0, timeout=window + 1)
+            try:
+                count = cache.incr(key)
+            except ValueError:  # expired between add and incr
+                cache.set(key, 1, timeout=window + 1)
+                count = 1
+            if count is not None and count > limit:
+                wait = max(wait, int(window - now % window) + 1)
+    return wait
+
+
+def claim_post(*, fingerprint: str, email: str, ip_hash: str) -> bool:
+    """False if the same poster sent the same text in the last minutes.
+
+    ``cache.add`` is atomic, so a double click that reaches two app servers at
+    once stores one comment, not two. None (cache down) counts as claimed;
+    the database check in ``comment_create`` still applies.
+    """
+    for who in filter(None, [email.strip().lower(), ip_hash]):
+        key = f"comments:dup:{hash_ip(who)}:{fingerprint[:32]}"
+        if cache.add(key, 1, timeout=settings.COMMENT_DUPLICATE_LOCK) is False:
+            return False
+    return True
+
+
+# --- Blocklist and spam score -------------------------------------------------
+
+
+def normalise_blocked_value(kind: str, value: str) -> str:
+    """What a blocklist entry stores: words as typed, emails lower-case, IP hashed."""
+    value = strip_controls(value, keep_newlines=False).strip()
+    if kind == "email":
+        return value.lower()
+    if kind == "ip":
+        try:
+            return hash_ip(str(ipaddress.ip_address(value)))
+        except ValueError:
+            return value.lower()  # already a hash (blocked from a comment)
+    return " ".join(value.split())
+
+
+def is_ip_or_hash(value: str) -> bool:
+    try:
+        ipaddress.ip_address(value.strip())
+    except ValueError:
+        return bool(re.fullmatch(r"[0-9a-f]{32}", value.strip().lower()))
+    return True
+
+
+def load_blocklist() -> dict:
+    """The blocklist, folded for matching, cached until an entry changes."""
+    data = cache.get(BLOCKLIST_CACHE_KEY)
+    if data is None:
+        from .models import BlockedTerm
+
+        data = {"words": [], "emails": set(), "domains": set(), "ips": set()}
+        for kind, value in BlockedTerm.objects.values_list("kind", "value"):
+            if kind == BlockedTerm.Kind.WORD:
+                folded = " ".join(_WORDS_RE.sub(" ", fold(value)).split())
+                if folded:
+                    data["words"].append(folded)
+            elif kind == BlockedTerm.Kind.EMAIL:
+                if value.startswith("@"):
+                    data["domains"].add(value[1:])
+                else:
+                    data["emails"].add(value)
+            else:
+                data["ips"].add(value)
+        cache.set(BLOCKLIST_CACHE_KEY, data, 60 * 60)
+    return data
+
+
+def forget_blocklist() -> None:
+    cache.delete(BLOCKLIST_CACHE_KEY)
+
+
+def blocked_words(text: str, words: list[str]) -> list[str]:
+    """The blocked words in ``text``, compared without tone marks or case.
+
+    Whole words only: "lua dao" hits "Lừa đảo!" and "LUA DAO", not "lua daon".
+    """
+    haystack = " " + " ".join(_WORDS_RE.sub(" ", fold(text)).split()) + " "
+    return [word for word in words if f" {word} " in haystack]
+
+
+@dataclass
+class Verdict:
+    """What the checks made of a comment: a status and the evidence for it."""
+
+    spam: bool = False
+    score: int = 0
+    links: int = 0
+    reasons: list[str] = field(default_factory=list)
+
+    def add(self, points: int, reason: str, *, spam: bool = False) -> None:
+        self.score += points
+        self.reasons.append(reason)
+        self.spam = self.spam or spam
+
+
+def assess(*, name: str, email: str, body: str, ip_hash: str, history) -> Verdict:
+    """Score a comment. ``history`` is the poster's earlier comments (a queryset).
+
+    Spam outright: more than ``COMMENT_MAX_LINKS`` links, a blocked word, a
+    blocked email, domain or IP. Points also come from each link, from
+    shouting, and from earlier comments marked spam; ``COMMENT_SPAM_SCORE``
+    points make it spam too.
+    """
+    verdict = Verdict(links=count_links(body) + count_links(name))
+    blocklist = load_blocklist()
+    email = email.lower()
+    if verdict.links:
+        verdict.add(2 * verdict.links, f"{verdict.links} liên kết")
+    if verdict.links > settings.COMMENT_MAX_LINKS:
+        verdict.add(0, "quá nhiều liên kết", spam=True)
+    words = blocked_words(f"{name}\n{body}", blocklist["words"])
+    if words:
+        verdict.add(10, "từ bị chặn: " + ", ".join(words), spam=True)
+    if email in blocklist["emails"] or email.rpartition("@")[2] in blocklist["domains"]:
+        verdict.add(10, "email bị chặn", spam=True)
+    if ip_hash and ip_hash in blocklist["ips"]:
+        verdict.add(10, "IP bị chặn", spam=True)
+    letters = [ch for ch in body if ch.isalpha()]
+    if len(letters) >= 20 and sum(ch.isupper() for ch in letters) > 0.7 * len(letters):
+        verdict.add(2, "viết hoa toàn bộ")
+    from .models import Comment
+
+    if history.filter(status=Comment.Status.SPAM).exists():
+        verdict.add(5, "từng gửi spam")
+    if verdict.score >= settings.COMMENT_SPAM_SCORE:
+        verdict.spam = True
+    return verdict

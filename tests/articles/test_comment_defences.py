@@ -1,0 +1,331 @@
+"""Every spam and abuse defence of the comment form, one behaviour per test."""
+
+import time
+
+import pytest
+from django.test import Client
+
+from articles.models import BlockedTerm, Comment
+from articles.spam import form_token, hash_ip
+from tests.factories import (
+    ApprovedCommentFactory,
+    ArticleFactory,
+    CommentFactory,
+    PublishedArticleFactory,
+    with_token,
+)
+
+pytestmark = pytest.mark.django_db
+
+VALID = {
+    "name": "Nguyễn Văn An",
+    "email": "an@example.com",
+    "body": "Bài viết rất hữu ích cho người dân thành phố.",
+}
+
+
+@pytest.fixture
+def reader():
+    return Client(enforce_csrf_checks=True, headers={"Origin": "http://testserver"})
+
+
+@pytest.fixture
+def article():
+    return PublishedArticleFactory()
+
+
+def post(client, article, data, **extra):
+    return client.post(f"/binh-luan/{article.pk}/", with_token(article, data), **extra)
+
+
+class TestHoneypot:
+    def test_filled_honeypot_is_discarded_behind_the_normal_redirect(
+        self, reader, article
+    ):
+        response = post(reader, article, {**VALID, "website": "http://spam.example"})
+        assert response.status_code == 302
+        assert "binh-luan=cho-duyet" in response["Location"]
+        assert "cua-ban" not in response["Location"]
+        assert not Comment.objects.exists()
+
+    def test_honeypot_is_hidden_from_people_and_screen_readers(self, reader, article):
+        html = reader.get(article.get_absolute_url()).text
+        assert '<p class="field field--trap" aria-hidden="true">' in html
+        assert 'name="website"' in html and 'tabindex="-1"' in html
+
+
+class TestTimeTrap:
+    def test_post_right_after_rendering_is_refused_with_a_fresh_form(
+        self, reader, article
+    ):
+        data = {**VALID, "ts": form_token(article.pk)}
+        response = reader.post(f"/binh-luan/{article.pk}/", data)
+        assert response.status_code == 400
+        assert "Bạn gửi nhanh quá" in response.text
+        assert not Comment.objects.exists()
+        assert 'name="ts"' in response.text  # a new stamp to try again with
+
+    def test_post_after_the_minimum_is_accepted(self, reader, article):
+        data = {**VALID, "ts": form_token(article.pk, at=time.time() - 3)}
+        assert reader.post(f"/binh-luan/{article.pk}/", data).status_code == 302
+
+    def test_stamp_older_than_the_page_cache_could_keep_is_refused(
+        self, reader, article, settings
+    ):
+        old = form_token(article.pk, at=time.time() - settings.COMMENT_FORM_MAX_AGE - 5)
+        response = reader.post(f"/binh-luan/{article.pk}/", {**VALID, "ts": old})
+        assert response.status_code == 400
+        assert "Biểu mẫu đã hết hạn" in response.text
+
+    def test_a_day_old_cached_page_still_posts(self, reader, article):
+        day_old = form_token(article.pk, at=time.time() - 24 * 3600)
+        data = {**VALID, "ts": day_old}
+        assert reader.post(f"/binh-luan/{article.pk}/", data).status_code == 302
+
+    @pytest.mark.parametrize(
+        "token",
+        ["", "123", "1:1700000000:forged", "abc:def"],
+    )
+    def test_missing_or_forged_stamp_is_refused(self, reader, article, token):
+        data = {**VALID, "ts": token}
+        response = reader.post(f"/binh-luan/{article.pk}/", data)
+        assert response.status_code == 400
+        assert "Biểu mẫu không hợp lệ" in response.text
+        assert not Comment.objects.exists()
+
+    def test_stamp_made_for_another_article_is_refused(self, reader, article):
+        other = PublishedArticleFactory()
+        data = {**VALID, "ts": form_token(other.pk, at=time.time() - 60)}
+        response = reader.post(f"/binh-luan/{article.pk}/", data)
+        assert response.status_code == 400
+        assert not Comment.objects.exists()
+
+    def test_the_page_carries_a_signed_stamp_for_this_article(self, reader, article):
+        html = reader.get(article.get_absolute_url()).text
+        assert f'name="ts" value="{article.pk}:' in html
+
+
+class TestRateLimit:
+    def test_sixth_post_in_a_minute_from_one_ip_is_429_in_vietnamese(
+        self, reader, article
+    ):
+        for i in range(5):
+            data = {**VALID, "email": f"n{i}@example.com", "body": f"Ý kiến số {i}"}
+            assert post(reader, article, data).status_code == 302
+        response = post(reader, article, {**VALID, "body": "Ý kiến thứ sáu"})
+        assert response.status_code == 429
+        assert "Bạn gửi bình luận quá nhanh" in response.text
+        assert int(response["Retry-After"]) > 0
+        assert (
+            "no-cache" in response["Cache-Control"]
+            or "max-age=0" in (response["Cache-Control"])
+        )
+        assert Comment.objects.count() == 5
+
+    def test_one_email_from_many_ips_is_limited_too(self, reader, article):
+        for i in range(5):
+            data = {**VALID, "body": f"Ý kiến số {i}"}
+            ip = f"10.0.0.{i + 1}"
+            assert post(reader, article, data, REMOTE_ADDR=ip).status_code == 302
+        response = post(reader, article, VALID, REMOTE_ADDR="10.0.0.99")
+        assert response.status_code == 429
+
+    def test_an_ipv6_network_counts_as_one_poster(self, reader, article):
+        for i in range(5):
+            data = {**VALID, "email": f"n{i}@example.com", "body": f"Ý kiến {i}"}
+            response = post(reader, article, data, REMOTE_ADDR=f"2001:db8::{i + 1}")
+            assert response.status_code == 302
+        data = {**VALID, "email": "khac@example.com"}
+        response = post(reader, article, data, REMOTE_ADDR="2001:db8::ffff")
+        assert response.status_code == 429
+
+    def test_hourly_limit(self, reader, article, settings):
+        settings.COMMENT_RATE_LIMITS = [(100, 60), (3, 3600)]
+        for i in range(3):
+            data = {**VALID, "email": f"n{i}@example.com", "body": f"Ý kiến {i}"}
+            assert post(reader, article, data).status_code == 302
+        assert post(reader, article, VALID).status_code == 429
+
+    def test_spoofed_forwarded_for_does_not_dodge_the_limit(self, reader, article):
+        for i in range(6):
+            data = {**VALID, "email": f"n{i}@example.com", "body": f"Ý kiến {i}"}
+            response = post(reader, article, data, HTTP_X_FORWARDED_FOR=f"1.2.3.{i}")
+        assert response.status_code == 429
+
+
+class TestLinks:
+    def test_two_links_wait_for_a_moderator(self, reader, article):
+        body = "Xem https://a.example.com và www.b.example.org nhé."
+        post(reader, article, {**VALID, "body": body})
+        comment = Comment.objects.get()
+        assert (comment.status, comment.link_count) == (Comment.Status.PENDING, 2)
+
+    def test_more_than_two_links_go_to_spam(self, reader, article):
+        body = "Mua ngay http://a.com http://b.net khuyenmai.vn/sale"
+        response = post(reader, article, {**VALID, "body": body})
+        assert response.status_code == 302  # the poster is not told
+        comment = Comment.objects.get()
+        assert comment.status == Comment.Status.SPAM
+        assert comment.link_count == 3
+        assert "quá nhiều liên kết" in comment.spam_reasons
+
+    def test_links_are_not_clickable_until_a_moderator_allows_them(
+        self, reader, article
+    ):
+        comment = ApprovedCommentFactory(
+            article=article, body="Nguồn: https://example.com/bai"
+        )
+        html = reader.get(article.get_absolute_url()).text
+        assert "https://example.com/bai" in html
+        assert 'href="https://example.com/bai"' not in html
+        comment.links_allowed = True
+        comment.save()
+        html = reader.get(article.get_absolute_url()).text
+        assert 'href="https://example.com/bai" rel="nofollow ugc noopener"' in html
+
+
+class TestDuplicates:
+    def test_same_text_twice_from_one_reader_is_refused(self, reader, article):
+        assert post(reader, article, VALID).status_code == 302
+        response = post(reader, article, VALID)
+        assert response.status_code == 400
+        assert "Bình luận này đã được gửi trước đó." in response.text
+        assert Comment.objects.count() == 1
+
+    def test_same_text_with_other_case_and_tone_marks_is_a_duplicate(
+        self, reader, article
+    ):
+        post(reader, article, VALID)
+        again = {**VALID, "body": "BAI VIET rat huu ich cho nguoi dan thanh pho!!"}
+        assert post(reader, article, again).status_code == 400
+
+    def test_same_long_text_from_someone_else_on_the_article_is_refused(
+        self, reader, article
+    ):
+        CommentFactory(article=article, body=VALID["body"], email="khac@example.com")
+        from articles.spam import body_fingerprint
+
+        Comment.objects.update(body_hash=body_fingerprint(VALID["body"]))
+        assert post(reader, article, VALID).status_code == 400
+
+    def test_short_common_replies_from_different_readers_are_allowed(
+        self, reader, article
+    ):
+        first = {**VALID, "body": "Đồng ý!"}
+        second = {**first, "name": "Lê Thị Bình", "email": "binh@example.com"}
+        assert post(reader, article, first).status_code == 302
+        assert post(reader, article, second, REMOTE_ADDR="10.1.1.1").status_code == 302
+        assert Comment.objects.count() == 2
+
+    def test_cross_posting_the_same_text_to_another_article_is_refused(
+        self, reader, article
+    ):
+        post(reader, article, VALID)
+        assert post(reader, PublishedArticleFactory(), VALID).status_code == 400
+
+
+class TestBlocklist:
+    @pytest.mark.parametrize("term", ["lừa đảo", "lua dao", "LỪA ĐẢO"])
+    @pytest.mark.parametrize(
+        "body",
+        ["Trang này lừa đảo!", "trang nay lua dao", "Trang này L\u200bừa đảo"],
+    )
+    def test_blocked_word_matches_with_and_without_tone_marks(
+        self, reader, article, term, body
+    ):
+        BlockedTerm.objects.create(kind=BlockedTerm.Kind.WORD, value=term)
+        post(reader, article, {**VALID, "body": body})
+        comment = Comment.objects.get()
+        assert comment.status == Comment.Status.SPAM
+        assert "từ bị chặn" in comment.spam_reasons
+
+    def test_blocked_word_matches_whole_words_only(self, reader, article):
+        BlockedTerm.objects.create(kind=BlockedTerm.Kind.WORD, value="cá độ")
+        post(reader, article, {**VALID, "body": "Cả đội bóng chơi hay, cá độc lắm."})
+        assert Comment.objects.get().status == Comment.Status.PENDING
+
+    def test_blocked_email_and_domain(self, reader, article):
+        BlockedTerm.objects.create(kind=BlockedTerm.Kind.EMAIL, value="AN@example.com")
+        BlockedTerm.objects.create(kind=BlockedTerm.Kind.EMAIL, value="@spam.vn")
+        post(reader, article, VALID)
+        post(reader, article, {**VALID, "email": "x@spam.vn", "body": "Một ý kiến"})
+        assert set(Comment.objects.values_list("status", flat=True)) == {
+            Comment.Status.SPAM
+        }
+
+    def test_blocked_ip_is_stored_hashed_and_matches(self, reader, article):
+        entry = BlockedTerm.objects.create(kind=BlockedTerm.Kind.IP, value="10.9.8.7")
+        assert entry.value == hash_ip("10.9.8.7") and "10.9.8.7" not in str(entry)
+        post(reader, article, VALID, REMOTE_ADDR="10.9.8.7")
+        assert Comment.objects.get().status == Comment.Status.SPAM
+
+    def test_editing_the_blocklist_takes_effect_at_once(self, reader, article):
+        post(reader, article, {**VALID, "body": "Nhà cái uy tín số một"})
+        BlockedTerm.objects.create(kind=BlockedTerm.Kind.WORD, value="nhà cái")
+        post(reader, article, {**VALID, "body": "Nhà cái uy tín số hai"})
+        assert list(
+            Comment.objects.order_by("pk").values_list("status", flat=True)
+        ) == [Comment.Status.PENDING, Comment.Status.SPAM]
+
+
+class TestClosedAndUnpublished:
+    def test_closed_article_refuses_with_a_message_and_hides_the_form(self, reader):
+        article = PublishedArticleFactory(comments_enabled=False)
+        response = post(reader, article, VALID)
+        assert response.status_code == 400
+        assert "Bình luận đã đóng" in response.text
+        assert not Comment.objects.exists()
+        page = reader.get(article.get_absolute_url()).text
+        assert "Bình luận đã đóng." in page and 'id="gui-binh-luan"' not in page
+
+    def test_unpublished_article_is_404(self, reader):
+        draft = ArticleFactory()
+        assert post(reader, draft, VALID).status_code == 404
+        assert not Comment.objects.exists()
+
+    def test_scheduled_article_is_404(self, reader):
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        later = PublishedArticleFactory(published_at=timezone.now() + timedelta(days=1))
+        assert post(reader, later, VALID).status_code == 404
+
+
+class TestOwnPendingComment:
+    def test_only_the_poster_sees_it_through_the_signed_link(self, reader, article):
+        response = post(reader, article, VALID)
+        own_url = response["Location"]
+        page = reader.get(own_url)
+        assert "Đang chờ duyệt (chỉ bạn thấy)" in page.text
+        assert (
+            "no-cache" in page["Cache-Control"]
+            or "max-age=0" in (page["Cache-Control"])
+        )
+        assert not page.cookies
+        assert VALID["body"] not in reader.get(article.get_absolute_url()).text
+
+    def test_a_forged_token_shows_nothing(self, reader, article):
+        comment = CommentFactory(article=article, body="Bí mật chờ duyệt")
+        url = f"{article.get_absolute_url()}?cua-ban={comment.pk}:forged"
+        assert "Bí mật chờ duyệt" not in reader.get(url).text
+
+
+DEAD_REDIS = {
+    "default": {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens on port 1
+        "OPTIONS": {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 1},
+    }
+}
+
+
+def test_with_redis_down_comments_still_post_and_nothing_500s(
+    reader, article, settings
+):
+    settings.CACHES = DEAD_REDIS
+    settings.DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = False
+    for i in range(7):
+        data = {**VALID, "body": f"Ý kiến khi Redis ngừng {i}"}
+        assert post(reader, article, data).status_code == 302
+    assert Comment.objects.count() == 7

@@ -1,0 +1,118 @@
+"""A reader comments, a moderator approves it in one click, readers see it.
+
+Then the reader replies through the "Trả lời" link, with no JavaScript needed
+(the browser runs with JavaScript off for the reader).
+"""
+
+from io import StringIO
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.core.management import call_command
+from playwright.sync_api import expect
+
+from articles.models import Article, Comment
+from tests.browser.conftest import DESKTOP, TIMEOUT_MS
+from tests.browser.test_reader_journey import SEED, TITLE, assert_cacheable
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.browser
+
+COMMENT = "Mong hai thành phố sớm có kết quả cụ thể."
+REPLY = "Đồng ý, nhất là về giao thông."
+PASSWORD = "correct horse battery staple"
+PENDING_NOTICE = "Bình luận của bạn đang chờ kiểm duyệt"
+
+
+@pytest.fixture
+def reference_article(transactional_db):
+    call_command("import_article", str(SEED), "--publish", stdout=StringIO())
+    return Article.objects.get(title=TITLE)
+
+
+@pytest.fixture
+def no_time_trap(settings):
+    """A browser fills the form faster than the time trap's minimum allows."""
+    settings.COMMENT_MIN_SECONDS = 0
+
+
+@pytest.fixture
+def reader_page(browser, live_server):
+    context = browser.new_context(
+        base_url=live_server.url,
+        locale="vi-VN",
+        java_script_enabled=False,
+        viewport=DESKTOP,
+    )
+    context.set_default_timeout(TIMEOUT_MS)
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
+def moderator_user(transactional_db):
+    user = UserFactory(username="kiem.duyet", is_staff=True)
+    user.user_permissions.set(
+        Permission.objects.filter(
+            codename__in=["view_comment", "change_comment"],
+            content_type__app_label="articles",
+        )
+    )
+    return user
+
+
+def test_comment_is_approved_in_one_click_and_counted(
+    reader_page,
+    desktop_page,
+    reference_article,
+    moderator_user,
+    screenshot,
+    no_time_trap,
+):
+    page = reader_page
+    page.goto(reference_article.get_absolute_url())
+    form = page.locator("form#gui-binh-luan")
+    form.locator("[name=name]").fill("Phạm Minh Châu")
+    form.locator("[name=email]").fill("chau.pham@example.com")
+    form.locator("[name=body]").fill(COMMENT)
+    form.get_by_role("button", name="Gửi bình luận").click()
+    expect(page.get_by_text(PENDING_NOTICE)).to_be_visible()
+    expect(page.get_by_text("(0) Bình luận")).to_be_visible()
+
+    mod = desktop_page
+    mod.goto("/admin/login/?next=/admin/articles/comment/")
+    mod.locator("[name=username]").fill("kiem.duyet")
+    mod.locator("[name=password]").fill(PASSWORD)
+    mod.locator("[type=submit]").click()
+    row = mod.locator("#result_list tbody tr").filter(has_text=COMMENT)
+    expect(row).to_contain_text("Chờ duyệt")
+    expect(row).to_contain_text("chau.pham@example.com")
+    screenshot(mod, "moderation-queue")
+    row.get_by_role("button", name="Duyệt").click()
+    expect(mod.locator(".messagelist")).to_contain_text(
+        "Đã duyệt bình luận của Phạm Minh Châu"
+    )
+    # Approved comments leave the pending queue.
+    expect(mod.locator("#result_list")).not_to_be_visible()
+    assert Comment.objects.get().status == Comment.Status.APPROVED
+
+    response = page.goto(reference_article.get_absolute_url())
+    assert_cacheable(response)
+    expect(page.get_by_text("(1) Bình luận")).to_be_visible()
+    expect(page.locator(".comment").filter(has_text=COMMENT)).to_be_visible()
+
+    page.locator(".comment").filter(has_text=COMMENT).get_by_role(
+        "link", name="Trả lời"
+    ).click()
+    expect(page.get_by_text("Trả lời bình luận của Phạm Minh Châu")).to_be_visible()
+    form = page.locator("form#gui-binh-luan")
+    form.locator("[name=name]").fill("Lê Văn Dũng")
+    form.locator("[name=email]").fill("dung.le@example.com")
+    form.locator("[name=body]").fill(REPLY)
+    form.get_by_role("button", name="Gửi trả lời").click()
+    expect(page.get_by_text(PENDING_NOTICE)).to_be_visible()
+    reply = Comment.objects.get(body=REPLY)
+    assert reply.parent.body == COMMENT
+    expect(page.locator(".comments__replies .comment--waiting")).to_contain_text(REPLY)
+    screenshot(page, "comment-approved-and-reply-waiting")
+    assert page.context.cookies() == []
