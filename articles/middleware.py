@@ -46,9 +46,7 @@ class NewsroomCSPMiddleware(CSPMiddleware):
         ):
             return []
         return [
-            "'sha256-{}'".format(
-                base64.b64encode(hashlib.sha256(body).digest()).decode()
-            )
+            f"'sha256-{base64.b64encode(hashlib.sha256(body).digest()).decode()}'"
             for body in IMPORTMAP_RE.findall(response.content)
         ]
 
