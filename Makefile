@@ -46,7 +46,14 @@ format: install ## Format the code with ruff
 migrations-check: install ## Fail if a model change lacks a migration
 	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
 
+load-test: install ## Bounded loopback load test: 2,000 mixed requests, 50 clients
+	$(BIN)/python bench/load_mixed.py --requests 2000 --concurrency 50
+
+check-deploy: install ## Django's deployment checks with production settings
+	DEBUG=0 SECRET_KEY=check-deploy-$$(date +%s)-not-a-real-secret-key-0123456789abcdef \
+	  ALLOWED_HOSTS=newsroom.example $(BIN)/python manage.py check --deploy --fail-level WARNING
+
 check: install ## Django's system checks
 	DEBUG=1 $(BIN)/python manage.py check
 
-.PHONY: help install run demo-data test test-browser lint format migrations-check check
+.PHONY: help install run demo-data test test-browser lint format migrations-check check check-deploy load-test

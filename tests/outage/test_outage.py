@@ -1,0 +1,234 @@
+"""The site through a database outage and a cache outage, end to end.
+
+A real gunicorn serves the app against PostgreSQL and Redis through switchable
+TCP proxies (tests/outage/proxy.py). Cutting the PostgreSQL proxy must give
+friendly 503 pages with Retry-After, a 503 from /healthz and no lost comment,
+and the site must recover by itself; cutting the Redis proxy must change
+nothing a reader sees.
+"""
+
+import os
+import re
+import secrets
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import psycopg
+import pytest
+from django.core import signing
+
+from articles.spam import FORM_SALT
+from tests.outage.proxy import Proxy
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+PG = {"host": "127.0.0.1", "port": 5432, "user": "postgres"}
+REDIS_PORT = 6379
+SEED = BASE_DIR / "demo" / "000_acd85ecf6e6c6313.txt"
+SECRET = "outage-test-" + secrets.token_urlsafe(32)
+
+
+def _reachable(port: int) -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=1).close()
+        return True
+    except OSError:
+        return False
+
+
+def _require(port: int, what: str) -> None:
+    if not _reachable(port):
+        message = f"{what} is not running on 127.0.0.1:{port}"
+        if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
+            pytest.fail(message)
+        pytest.skip(message)
+
+
+def fetch(url: str, data: dict | None = None, headers: dict | None = None):
+    """(status, headers, body) without raising on 4xx/5xx or following redirects."""
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+
+    body = urllib.parse.urlencode(data).encode() if data is not None else None
+    request = urllib.request.Request(url, data=body, headers=headers or {})
+    opener = urllib.request.build_opener(NoRedirect)
+    try:
+        with opener.open(request, timeout=20) as response:
+            return response.status, response.headers, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers, error.read().decode()
+
+
+@pytest.fixture(scope="module")
+def outage_site():
+    _require(PG["port"], "PostgreSQL")
+    _require(REDIS_PORT, "Redis")
+    name = f"newsroom_outage_{os.getpid()}"
+    with psycopg.connect(dbname="postgres", autocommit=True, **PG) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    direct = f"postgres://postgres@127.0.0.1:5432/{name}"
+    pg_proxy, redis_proxy = Proxy(5432).start(), Proxy(REDIS_PORT).start()
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "newsroom.settings",
+        "DEBUG": "0",
+        "SECRET_KEY": SECRET,
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "0",
+        "SESSION_COOKIE_SECURE": "0",
+        "CSRF_COOKIE_SECURE": "0",
+        "SERVE_MEDIA": "1",
+        "DATABASE_URL": direct,
+        "REDIS_URL": f"redis://127.0.0.1:{REDIS_PORT}/12",
+    }
+    manage = [sys.executable, "manage.py"]
+    subprocess.run(
+        [*manage, "migrate", "--noinput", "-v0"], cwd=BASE_DIR, env=env, check=True
+    )
+    subprocess.run(
+        [*manage, "collectstatic", "--noinput", "-v0"],
+        cwd=BASE_DIR,
+        env=env,
+        check=True,
+    )
+    out = subprocess.run(
+        [*manage, "import_article", str(SEED), "--publish"],
+        cwd=BASE_DIR,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    article_id = int(re.search(r"-(\d+)\.html$", out).group(1))
+
+    probe = socket.socket()
+    probe.bind(("127.0.0.1", 0))
+    port = probe.getsockname()[1]
+    probe.close()
+    served = {
+        **env,
+        "DATABASE_URL": f"postgres://postgres@127.0.0.1:{pg_proxy.port}/{name}",
+        "REDIS_URL": f"redis://127.0.0.1:{redis_proxy.port}/12",
+    }
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "newsroom.wsgi:application",
+            "-b",
+            f"127.0.0.1:{port}",
+            "-w",
+            "2",
+            "--timeout",
+            "30",
+            "--log-level",
+            "warning",
+        ],
+        cwd=BASE_DIR,
+        env=served,
+    )
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        if _reachable(port):
+            break
+        time.sleep(0.2)
+    try:
+        yield {
+            "base": base,
+            "article": out,
+            "article_id": article_id,
+            "pg": pg_proxy,
+            "redis": redis_proxy,
+            "db": name,
+        }
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+        pg_proxy.stop()
+        redis_proxy.stop()
+        with psycopg.connect(dbname="postgres", autocommit=True, **PG) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def comment_count(site) -> int:
+    with psycopg.connect(dbname=site["db"], **PG) as conn:
+        return conn.execute("SELECT count(*) FROM articles_comment").fetchone()[0]
+
+
+def post_comment(site, body: str):
+    token = signing.Signer(key=SECRET, salt=FORM_SALT).sign(
+        f"{site['article_id']}:{int(time.time()) - 60}"
+    )
+    return fetch(
+        f"{site['base']}/binh-luan/{site['article_id']}/",
+        data={
+            "name": "Bạn đọc",
+            "email": "ban.doc@example.com",
+            "body": body,
+            "ts": token,
+        },
+        headers={"Origin": site["base"]},
+    )
+
+
+def wait_for(site, path: str, status: int, tries: int = 50):
+    for _ in range(tries):
+        got = fetch(site["base"] + path)
+        if got[0] == status:
+            return got
+        time.sleep(0.2)
+    return got
+
+
+def test_database_outage_gives_friendly_503s_and_recovers(outage_site):
+    site = outage_site
+    assert fetch(site["base"] + "/")[0] == 200
+    assert fetch(site["base"] + "/healthz")[0] == 200
+    before = comment_count(site)
+
+    site["pg"].stop()
+    try:
+        for path in ["/", site["article"], "/dong-chay/"]:
+            status, headers, body = wait_for(site, path, 503)
+            assert status == 503, path
+            assert headers["Retry-After"] == "30"
+            assert "Trang tạm thời gián đoạn" in body
+            assert "Traceback" not in body and "psycopg" not in body
+        assert fetch(site["base"] + "/healthz")[0] == 503
+        status, _headers, body = post_comment(
+            site, "Gửi trong lúc cơ sở dữ liệu ngừng."
+        )
+        assert status == 503  # refused and asks to retry: not acknowledged
+        assert "gửi lại" in body
+    finally:
+        site["pg"].start()
+
+    assert wait_for(site, "/", 200)[0] == 200
+    assert wait_for(site, "/healthz", 200)[0] == 200
+    assert comment_count(site) == before  # nothing half-stored
+
+
+def test_cache_outage_changes_nothing_a_reader_sees(outage_site):
+    site = outage_site
+    before = comment_count(site)
+    site["redis"].stop()
+    try:
+        for path in ["/", site["article"], "/dong-chay/", "/healthz"]:
+            assert fetch(site["base"] + path)[0] == 200, path
+        status, headers, _body = post_comment(
+            site, "Gửi khi bộ nhớ đệm ngừng hoạt động."
+        )
+        assert status == 302, headers
+    finally:
+        site["redis"].start()
+    assert comment_count(site) == before + 1  # stored, not lost
+    assert fetch(site["base"] + "/")[0] == 200
