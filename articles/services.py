@@ -6,7 +6,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from .models import Article, Comment
+from .models import Article, Comment, Image
+from .pictures import earliest_rights_expiry
 
 
 class CommentsClosed(Exception):
@@ -45,4 +46,42 @@ def comments_set_status(*, comments, status: str) -> int:
     article_ids = set(comments.values_list("article_id", flat=True))
     changed = comments.update(status=status)
     Article.objects.filter(pk__in=article_ids).refresh_comment_counts()
+    return changed
+
+
+@transaction.atomic
+def images_create(*, uploads, credit: str = "", rights: str = "", by=None) -> list:
+    """Add each upload to the library; alt text is left for the editor to write.
+
+    Each file is cleaned on the way to the storage (``LibraryImageFieldFile``).
+    If one fails, the rows roll back and the files already written are removed.
+    """
+    created: list[Image] = []
+    try:
+        for upload in uploads:
+            image = Image(credit=credit, rights=rights, uploaded_by=by)
+            image.file.save(upload.name, upload, save=False)
+            created.append(image)
+            image.save()
+    except BaseException:
+        for image in created:
+            image.file.delete(save=False)
+        raise
+    return created
+
+
+def articles_refresh_rights(*, image: Image) -> int:
+    """Recompute ``body_rights_until`` of the articles that show ``image``.
+
+    Called when a photo's rights change, so a page knows without a query
+    whether any photo in its body may have expired.
+    """
+    changed = 0
+    for article in Article.objects.filter(body__contains=image.file.name).only(
+        "pk", "body", "body_rights_until"
+    ):
+        until = earliest_rights_expiry(article.body)
+        if until != article.body_rights_until:
+            Article.objects.filter(pk=article.pk).update(body_rights_until=until)
+            changed += 1
     return changed

@@ -9,7 +9,7 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from .context_processors import forget_site_context
-from .models import Article, Category, Comment, SiteSettings
+from .models import Article, Category, Comment, Image, SiteSettings
 
 
 @receiver([post_save, post_delete], sender=SiteSettings)
@@ -24,3 +24,11 @@ def drop_site_context(sender, **kwargs):
 @receiver([post_save, post_delete], sender=Comment)
 def recount_comments(sender, instance, **kwargs):
     Article.objects.filter(pk=instance.article_id).refresh_comment_counts()
+
+
+@receiver(post_save, sender=Image)
+def refresh_articles_rights(sender, instance, created, **kwargs):
+    if not created and instance.file:
+        from .services import articles_refresh_rights
+
+        articles_refresh_rights(image=instance)

@@ -182,6 +182,12 @@ SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+# Image library (articles.imaging): the largest upload, and the most pixels
+# (all frames together) a photo may have; a decompression bomb is refused from
+# its header before anything is decoded.
+IMAGE_UPLOAD_MAX_BYTES = int(os.environ.get("IMAGE_UPLOAD_MAX_BYTES", 20 * 1024 * 1024))
+IMAGE_MAX_PIXELS = int(os.environ.get("IMAGE_MAX_PIXELS", 50_000_000))
+
 TAGGIT_CASE_INSENSITIVE = True
 
 # Rich text: the same extensions drive the admin editor and the server-side
@@ -203,7 +209,8 @@ PROSE_EDITOR_EXTENSIONS = {
     "HardBreak": True,
     "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto", "tel"]},
     "Image": True,
-    "Figure": True,
+    # "Browse..." in the figure dialog opens the image library's picker.
+    "Figure": {"pickerUrl": f"/{ADMIN_URL}articles/image/chon-anh/"},
     "Caption": True,
     "Table": True,
     "TableRow": True,
