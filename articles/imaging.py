@@ -250,9 +250,9 @@ def crop_box(
     """
     rw, rh = ratio
     if width * rh >= height * rw:
-        box_w, box_h = height * rw // rh, height
+        box_w, box_h = max(1, height * rw // rh), height
     else:
-        box_w, box_h = width, width * rh // rw
+        box_w, box_h = width, max(1, width * rh // rw)
     cx, cy = width * focal[0] / 100, height * focal[1] / 100
     left = min(max(round(cx - box_w / 2), 0), width - box_w)
     top = min(max(round(cy - box_h / 2), 0), height - box_h)

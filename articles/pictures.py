@@ -26,14 +26,19 @@ ARTICLE_SIZES = "(min-width: 48rem) 42rem, calc(100vw - 2rem)"
 class Slot:
     ratio: str | None
     sizes: str
+    # The widest rendition worth listing: the slot's largest CSS width on a
+    # 3x screen. Wider files would never be chosen.
+    max_width: int = 1920
 
 
 SLOTS = {
     "cover": Slot("16x9", ARTICLE_SIZES),
     "body": Slot(None, ARTICLE_SIZES),
     "lead": Slot("16x9", "(min-width: 60rem) 36rem, calc(100vw - 2rem)"),
-    "card": Slot("16x9", "(min-width: 60rem) 17rem, (min-width: 36rem) 50vw, 100vw"),
-    "thumb": Slot("1x1", "6.5rem"),
+    "card": Slot(
+        "16x9", "(min-width: 60rem) 17rem, (min-width: 36rem) 50vw, 100vw", 1280
+    ),
+    "thumb": Slot("1x1", "6.5rem", 320),
 }
 # The fallback <img src> for browsers that ignore srcset: a phone-sized file.
 FALLBACK_WIDTH = 640
@@ -80,11 +85,12 @@ def picture_html(
     widths = widths_for(width, height, spec.ratio)
     if not widths:
         return mark_safe("")
+    widths = [w for w in widths if w <= spec.max_width] or widths[:1]
     if spec.ratio is None:
         box_w, box_h = width, height
     else:
         rw, rh = (int(part) for part in spec.ratio.split("x"))
-        box_w, box_h = widths[-1], round(widths[-1] * rh / rw)
+        box_w, box_h = widths[-1], max(1, round(widths[-1] * rh / rw))
 
     def url(w, ext):
         name = rendition_name(source, width=w, ext=ext, ratio=spec.ratio, focal=focal)

@@ -51,8 +51,8 @@ def box_size(width: int, height: int, ratio: str | None) -> tuple[int, int]:
         return width, height
     rw, rh = RATIOS[ratio]
     if width * rh >= height * rw:
-        return height * rw // rh, height
-    return width, width * rh // rw
+        return max(1, height * rw // rh), height
+    return width, max(1, width * rh // rw)
 
 
 def widths_for(width: int, height: int, ratio: str | None) -> list[int]:

@@ -3,7 +3,6 @@
 import logging
 from collections import OrderedDict
 
-from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import F, Window
 from django.db.models.functions import Coalesce, RowNumber
@@ -243,7 +242,9 @@ def rendition(request, path):
         raise Http404(_("Không tìm thấy ảnh."))
     try:
         data = rendition_bytes(spec)
-    except (OSError, ValueError, SyntaxError, ValidationError, EOFError):
+    except Exception:
+        # A broken or vanished original (or a Pillow failure) must not show
+        # readers a 500: the page keeps its layout, the log keeps the cause.
         logger.exception("Cannot make rendition %s", path)
         raise Http404(_("Không tìm thấy ảnh.")) from None
     response = HttpResponse(data, content_type=spec.content_type)
