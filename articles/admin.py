@@ -154,8 +154,21 @@ class MultipleImageInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
 
+class MultipleFileField(forms.FileField):
+    """A file field that takes every file of a ``multiple`` input."""
+
+    def clean(self, data, initial=None):
+        if isinstance(data, list | tuple):
+            if not data:
+                return super().clean(None, initial)
+            return [
+                super(MultipleFileField, self).clean(item, initial) for item in data
+            ]
+        return [super().clean(data, initial)]
+
+
 class MultipleImageUploadForm(forms.Form):
-    files = forms.FileField(
+    files = MultipleFileField(
         label=_("Các tệp ảnh"),
         widget=MultipleImageInput(
             attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"}
@@ -168,9 +181,7 @@ class MultipleImageUploadForm(forms.Form):
     rights = forms.CharField(label=_("Bản quyền / nguồn (cho tất cả)"), required=False)
 
     def clean_files(self):
-        uploads = self.files.getlist("files")
-        if not uploads:
-            raise forms.ValidationError(_("Hãy chọn ít nhất một ảnh."))
+        uploads = self.cleaned_data["files"]
         if len(uploads) > MAX_FILES_PER_UPLOAD:
             raise forms.ValidationError(
                 _("Tối đa %(n)d ảnh mỗi lần tải.") % {"n": MAX_FILES_PER_UPLOAD}
