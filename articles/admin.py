@@ -400,7 +400,7 @@ class ImageAdmin(admin.ModelAdmin):
         if not self.has_view_permission(request):
             raise PermissionDenied
         query = request.GET.get("q", "").strip()[:100]
-        images = Image.objects.filter(is_placeholder=False).order_by("-created_at")
+        images = Image.objects.order_by("is_placeholder", "-created_at")
         if query:
             images, _dup = self.get_search_results(request, images, query)
         func_num = request.GET.get("CKEditorFuncNum", "")
