@@ -252,34 +252,30 @@ def with_image_sizes(body: str) -> str:
     return body
 
 
-def earliest_rights_expiry(body: str) -> date | None:
-    """The first day a photo in ``body`` stops being shown (None: never)."""
-    from django.db.models import Min
-
+def body_rights(body: str) -> dict[str, str]:
+    """The last day (ISO date) of each photo in ``body`` whose rights expire."""
     from .models import Image
 
     sources = body_sources(body)
     if not sources:
-        return None
-    last_day = Image.objects.filter(file__in=sources).aggregate(
-        first=Min("rights_expires_at")
-    )["first"]
-    return last_day
+        return {}
+    return {
+        name: last_day.isoformat()
+        for name, last_day in Image.objects.filter(
+            file__in=sources, rights_expires_at__isnull=False
+        ).values_list("file", "rights_expires_at")
+    }
 
 
 def expired_sources(article, today: date) -> frozenset:
     """Library photos in the article's body whose rights have ended.
 
-    Costs a query only on articles that hold such a photo: the article row
-    keeps the earliest last day of its photos' rights.
+    No query: the article row keeps its photos' rights dates
+    (``Article.body_image_rights``), refreshed when a photo's rights change.
     """
-    from .models import Image
-
-    last_day = article.body_rights_until
-    if last_day is None or last_day >= today:
-        return frozenset()
+    today_iso = today.isoformat()
     return frozenset(
-        Image.objects.filter(
-            file__in=body_sources(article.body), rights_expires_at__lt=today
-        ).values_list("file", flat=True)
+        name
+        for name, last_day in (article.body_image_rights or {}).items()
+        if last_day < today_iso
     )

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from .models import Article, Comment, Image
-from .pictures import earliest_rights_expiry
+from .pictures import body_rights
 
 
 class CommentsClosed(Exception):
@@ -71,17 +71,17 @@ def images_create(*, uploads, credit: str = "", rights: str = "", by=None) -> li
 
 
 def articles_refresh_rights(*, image: Image) -> int:
-    """Recompute ``body_rights_until`` of the articles that show ``image``.
+    """Recompute ``body_image_rights`` of the articles that show ``image``.
 
-    Called when a photo's rights change, so a page knows without a query
-    whether any photo in its body may have expired.
+    Called when a photo is saved, so a page knows without a query which photos
+    in its body have expired.
     """
     changed = 0
     for article in Article.objects.filter(body__contains=image.file.name).only(
-        "pk", "body", "body_rights_until"
+        "pk", "body", "body_image_rights"
     ):
-        until = earliest_rights_expiry(article.body)
-        if until != article.body_rights_until:
-            Article.objects.filter(pk=article.pk).update(body_rights_until=until)
+        rights = body_rights(article.body)
+        if rights != article.body_image_rights:
+            Article.objects.filter(pk=article.pk).update(body_image_rights=rights)
             changed += 1
     return changed

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorField
 
 from ..html import sanitize_body
-from ..pictures import earliest_rights_expiry, images_missing_alt, with_image_sizes
+from ..pictures import body_rights, images_missing_alt, with_image_sizes
 from ..text import vi_slugify
 from .base import NormalizedTextModel
 from .taxonomy import tag_manager
@@ -155,12 +155,12 @@ class Article(NormalizedTextModel):
         blank=True,
         help_text=_("Để trống để dùng chú thích của ảnh trong thư viện."),
     )
-    body_rights_until = models.DateField(
-        _("ảnh trong bài hết bản quyền"),
-        null=True,
+    body_image_rights = models.JSONField(
+        _("hạn bản quyền ảnh trong nội dung"),
+        default=dict,
         blank=True,
         editable=False,
-        help_text=_("Ngày hết hạn bản quyền sớm nhất của các ảnh trong nội dung."),
+        help_text=_("Tệp ảnh -> ngày cuối được hiển thị, cho các ảnh có hạn."),
     )
     status = models.CharField(
         _("trạng thái"), max_length=20, choices=Status.choices, default=Status.DRAFT
@@ -225,7 +225,7 @@ class Article(NormalizedTextModel):
         if not self.slug:
             self.slug = vi_slugify(self.title, max_length=200) or "bai-viet"
         self.body = with_image_sizes(sanitize_body(self.body))
-        self.body_rights_until = earliest_rights_expiry(self.body)
+        self.body_image_rights = body_rights(self.body)
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
         super().save(*args, **kwargs)
