@@ -140,6 +140,21 @@ def image_picture(image, slot: str, *, alt: str | None = None, eager=False) -> s
     )
 
 
+def share_image_url(image) -> str:
+    """A 16:9 rendition about 1200 px wide for ``og:image`` (social cards)."""
+    if image is None or not image.file or not image.width or image.rights_expired():
+        return ""
+    widths = [w for w in widths_for(image.width, image.height, "16x9") if w <= 1280]
+    name = rendition_name(
+        image.file.name,
+        width=widths[-1],
+        ext=fallback_extension(image.file.name),
+        ratio="16x9",
+        focal=image.focal_point,
+    )
+    return default_storage.url(name)
+
+
 def _attrs(tag: str) -> dict[str, str]:
     return {name.lower(): html.unescape(value) for name, value in ATTR_RE.findall(tag)}
 

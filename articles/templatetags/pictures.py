@@ -3,7 +3,12 @@
 from django import template
 from django.utils import timezone
 
-from ..pictures import expired_sources, image_picture, responsive_body
+from ..pictures import (
+    expired_sources,
+    image_picture,
+    responsive_body,
+    share_image_url,
+)
 
 register = template.Library()
 
@@ -23,3 +28,9 @@ def article_body(article, first_eager=False):
     """The article's body with responsive figures; no query on a normal page."""
     expired = expired_sources(article, timezone.localdate())
     return responsive_body(article.body, first_eager=first_eager, expired=expired)
+
+
+@register.simple_tag
+def share_image(image):
+    """The URL of the photo's social-card rendition ("" when none may show)."""
+    return share_image_url(image)

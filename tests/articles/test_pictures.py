@@ -47,6 +47,14 @@ def test_cover_is_a_picture_with_webp_and_the_original_format(client, photo):
     assert 'fetchpriority="high"' in cover and 'loading="lazy"' not in cover
 
 
+def test_share_image_is_a_16x9_rendition(client, photo):
+    article = PublishedArticleFactory(cover=photo)
+    html = client.get(article.get_absolute_url()).content.decode()
+    url = default_storage.url(f"renditions/{photo.file.name}/16x9-30-40-w1280.jpg")
+    assert f'<meta property="og:image" content="http://testserver{url}">' in html
+    assert client.get(url)["Content-Type"] == "image/jpeg"
+
+
 def test_cards_use_crops_and_load_lazily(client, photo):
     PublishedArticleFactory(cover=photo, featured=True)
     for i in range(3):
