@@ -1,15 +1,24 @@
-from django.contrib import admin
+from datetime import timedelta
+
+from django import forms
+from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.core.exceptions import PermissionDenied
+from django.core.files.storage import default_storage
 from django.db.models import Count
 from django.shortcuts import redirect
-from django.urls import reverse
-from django.utils.html import format_html
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from taggit.models import Tag as TaggitTag
 
 from . import comment_admin  # noqa: F401  (registers the moderation queue)
 from .article_admin import ArticleAdmin  # noqa: F401 (registers the article admin)
+from .imaging import check_image
 from .models import (
     Author,
     Category,
@@ -17,9 +26,15 @@ from .models import (
     SiteSettings,
     Tag,
 )
+from .pictures import image_picture
+from .renditions import rendition_name, widths_for
+from .rights import RIGHTS_WARN_DAYS, rights_warning, vi_date_only
+from .services import images_create
 from .text import vi_slugify
 
 VI_URLIFY = "admin/js/vi_urlify.js"
+MAX_FILES_PER_UPLOAD = 50
+PREVIEW_WIDTH = 640
 
 
 class VietnameseSlugMedia:
@@ -69,59 +84,320 @@ class AuthorAdmin(admin.ModelAdmin):
     Media = VietnameseSlugMedia
 
 
+class AltFilter(admin.SimpleListFilter):
+    title = _("mô tả thay thế (alt)")
+    parameter_name = "alt"
+
+    def lookups(self, request, model_admin):
+        return [("thieu", _("Chưa có alt")), ("co", _("Đã có alt"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "thieu":
+            return queryset.missing_alt()
+        if self.value() == "co":
+            return queryset.exclude(alt="")
+        return queryset
+
+
+class RightsFilter(admin.SimpleListFilter):
+    title = _("bản quyền")
+    parameter_name = "ban-quyen"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("het-han", _("Đã hết hạn")),
+            ("sap-het", _("Hết hạn trong %(days)d ngày") % {"days": RIGHTS_WARN_DAYS}),
+        ]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        if self.value() == "het-han":
+            return queryset.rights_expired(today)
+        if self.value() == "sap-het":
+            return queryset.filter(
+                rights_expires_at__gte=today,
+                rights_expires_at__lte=today + timedelta(days=RIGHTS_WARN_DAYS),
+            )
+        return queryset
+
+
+class MultipleImageInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """A file field that takes every file of a ``multiple`` input."""
+
+    def clean(self, data, initial=None):
+        if isinstance(data, list | tuple):
+            if not data:
+                return super().clean(None, initial)
+            return [
+                super(MultipleFileField, self).clean(item, initial) for item in data
+            ]
+        return [super().clean(data, initial)]
+
+
+class MultipleImageUploadForm(forms.Form):
+    files = MultipleFileField(
+        label=_("Các tệp ảnh"),
+        widget=MultipleImageInput(
+            attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"}
+        ),
+        help_text=_(
+            "Chọn một hoặc nhiều ảnh JPEG, PNG, WebP, GIF (tối đa 20 MB mỗi ảnh)."
+        ),
+    )
+    credit = forms.CharField(label=_("Nguồn ảnh (cho tất cả)"), required=False)
+    rights = forms.CharField(label=_("Bản quyền / nguồn (cho tất cả)"), required=False)
+
+    def clean_files(self):
+        uploads = self.cleaned_data["files"]
+        if len(uploads) > MAX_FILES_PER_UPLOAD:
+            raise forms.ValidationError(
+                _("Tối đa %(n)d ảnh mỗi lần tải.") % {"n": MAX_FILES_PER_UPLOAD}
+            )
+        errors = []
+        for upload in uploads:
+            try:
+                check_image(upload, upload.name)
+            except forms.ValidationError as error:
+                errors.append(f"{upload.name}: {' '.join(error.messages)}")
+            upload.seek(0)
+        if errors:
+            raise forms.ValidationError(errors)
+        return uploads
+
+
 @admin.register(Image)
 class ImageAdmin(admin.ModelAdmin):
     list_display = [
         "thumbnail",
         "__str__",
         "credit",
+        "has_alt",
+        "rights_status",
         "dimensions",
         "is_placeholder",
         "created_at",
     ]
     list_display_links = ["thumbnail", "__str__"]
-    list_filter = ["is_placeholder", "created_at"]
-    search_fields = ["caption", "credit", "alt", "file"]
+    list_filter = [AltFilter, RightsFilter, "is_placeholder", "created_at"]
+    search_fields = ["caption", "credit", "alt", "file", "rights"]
     date_hierarchy = "created_at"
-    readonly_fields = ["preview", "dimensions", "uploaded_by", "created_at"]
-    fields = [
-        "file",
+    list_per_page = 50
+
+    class Media:
+        css = {"all": ["admin/css/image_library.css"]}
+        js = ["admin/js/focal_point.js"]
+
+    readonly_fields = [
         "preview",
-        "alt",
-        "caption",
-        "credit",
-        "is_placeholder",
         "dimensions",
         "uploaded_by",
         "created_at",
+        "used_in_list",
     ]
+    fieldsets = [
+        (None, {"fields": ["file", "preview", "alt", "caption", "credit"]}),
+        (
+            _("Điểm nhấn khi cắt ảnh"),
+            {
+                "fields": [("focal_x", "focal_y")],
+                "description": _(
+                    "Ảnh đại diện được cắt 16:9 và ảnh nhỏ cắt 1:1 quanh điểm này "
+                    "(dấu + trên ảnh xem trước)."
+                ),
+            },
+        ),
+        (_("Bản quyền"), {"fields": ["rights", "rights_expires_at"]}),
+        (
+            _("Thông tin"),
+            {
+                "fields": [
+                    "is_placeholder",
+                    "dimensions",
+                    "uploaded_by",
+                    "created_at",
+                    "used_in_list",
+                ]
+            },
+        ),
+    ]
+
+    def get_urls(self):
+        urls = super().get_urls()
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path(
+                "tai-nhieu-anh/",
+                self.admin_site.admin_view(self.upload_many_view),
+                name="{}_{}_upload_many".format(*info),
+            ),
+            path(
+                "chon-anh/",
+                self.admin_site.admin_view(self.picker_view),
+                name="{}_{}_picker".format(*info),
+            ),
+        ] + urls
 
     @admin.display(description=_("ảnh"))
     def thumbnail(self, obj):
-        if not obj.file:
+        if not obj.file or not obj.width:
             return "—"
-        return format_html(
-            '<img src="{}" alt="" width="96" height="{}" style="object-fit:cover">',
-            obj.file.url,
-            round(96 * obj.height / obj.width) if obj.width else 64,
-        )
+        return image_picture(obj, "thumb", alt="") or "—"
 
     @admin.display(description=_("xem trước"))
     def preview(self, obj):
-        if not obj.file:
+        if not obj.file or not obj.width:
             return "—"
+        widths = widths_for(obj.width, obj.height, None)
+        width = next((w for w in widths if w >= PREVIEW_WIDTH), widths[-1])
         return format_html(
-            '<img src="{}" alt="" style="max-width:480px;height:auto">', obj.file.url
+            '<div class="focal-preview" data-focal-x="{}" data-focal-y="{}">'
+            '<img src="{}" alt="" width="{}" height="{}">'
+            '<span class="focal-preview__mark" aria-hidden="true">+</span></div>',
+            obj.focal_x,
+            obj.focal_y,
+            default_storage.url(rendition_name(obj.file.name, width=width, ext="webp")),
+            min(width, PREVIEW_WIDTH),
+            round(min(width, PREVIEW_WIDTH) * obj.height / obj.width),
         )
 
     @admin.display(description=_("kích thước"))
     def dimensions(self, obj):
         return f"{obj.width} × {obj.height}" if obj.width else "—"
 
+    @admin.display(description=_("alt"), boolean=True)
+    def has_alt(self, obj):
+        return bool(obj.alt.strip())
+
+    @admin.display(description=_("bản quyền"), ordering="rights_expires_at")
+    def rights_status(self, obj):
+        if obj.rights_expires_at is None:
+            return obj.rights or "—"
+        if obj.rights_expired():
+            return format_html(
+                '<strong class="errornote">{}</strong>',
+                _("Hết hạn %(date)s") % {"date": vi_date_only(obj.rights_expires_at)},
+            )
+        return _("Đến %(date)s") % {"date": vi_date_only(obj.rights_expires_at)}
+
+    @admin.display(description=_("dùng trong bài"))
+    def used_in_list(self, obj):
+        if not obj.pk or not obj.file:
+            return "—"
+        articles = list(obj.used_in().select_related("category")[:50])
+        if not articles:
+            return _("Chưa dùng trong bài nào.")
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join(
+                "",
+                '<li><a href="{}">{}</a> ({})</li>',
+                (
+                    (
+                        reverse("admin:articles_article_change", args=[a.pk]),
+                        a.title,
+                        a.get_status_display(),
+                    )
+                    for a in articles
+                ),
+            ),
+        )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "GET":
+            image = self.get_object(request, object_id)
+            warning = image and rights_warning(image)
+            if warning:
+                self.message_user(request, warning, messages.WARNING)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "upload_many_url": reverse("admin:articles_image_upload_many"),
+        }
+        return super().changelist_view(request, extra_context)
+
     def save_model(self, request, obj, form, change):
         if not change:
             obj.uploaded_by = request.user
         super().save_model(request, obj, form, change)
+
+    def upload_many_view(self, request):
+        """Upload several photos at once; each still needs its alt text."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = MultipleImageUploadForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            created = images_create(
+                uploads=form.cleaned_data["files"],
+                credit=form.cleaned_data["credit"],
+                rights=form.cleaned_data["rights"],
+                by=request.user,
+            )
+            self.message_user(
+                request,
+                ngettext(
+                    "Đã tải lên %(n)d ảnh. Hãy thêm mô tả thay thế (alt) trước khi "
+                    "dùng ảnh trong bài xuất bản.",
+                    "Đã tải lên %(n)d ảnh. Hãy thêm mô tả thay thế (alt) trước khi "
+                    "dùng ảnh trong bài xuất bản.",
+                    len(created),
+                )
+                % {"n": len(created)},
+                messages.SUCCESS,
+            )
+            return redirect(reverse("admin:articles_image_changelist") + "?alt=thieu")
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "form": form,
+            "title": _("Tải nhiều ảnh"),
+            "media": self.media + form.media,
+        }
+        return TemplateResponse(
+            request, "admin/articles/image/upload_many.html", context
+        )
+
+    def picker_view(self, request):
+        """The editor's "Browse..." window: choose a library photo for a figure.
+
+        django-prose-editor opens it with ``CKEditorFuncNum``; choosing a photo
+        hands its URL, alt text and caption (with the credit) back to the editor.
+        """
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        query = request.GET.get("q", "").strip()[:100]
+        images = Image.objects.order_by("is_placeholder", "-created_at")
+        if query:
+            images, _dup = self.get_search_results(request, images, query)
+        func_num = request.GET.get("CKEditorFuncNum", "")
+        if not func_num.lstrip("-").isdigit():
+            func_num = ""
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Chọn ảnh từ thư viện"),
+            "query": query,
+            "func_num": func_num,
+            "is_popup": True,
+            "images": [
+                {
+                    "image": image,
+                    "thumb": image_picture(image, "thumb", alt=""),
+                    "url": image.file.url,
+                    "caption": " ".join(
+                        part for part in (image.caption, image.credit_line) if part
+                    ),
+                    "expired": image.rights_expired(),
+                }
+                for image in images[:60]
+            ],
+        }
+        return TemplateResponse(request, "admin/articles/image/picker.html", context)
 
 
 admin.site.unregister(TaggitTag)

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from .models import Article, ArticleAuthor, Correction, PreviewLink, Revision
 from .preview import preview_link_create, preview_link_revoke, preview_url
 from .revisions import revision_create, revision_diff, revision_restore
+from .rights import article_image_warnings
 from .services import articles_set_comments_enabled
 from .widgets import TagSuggestWidget
 from .workflow import (
@@ -351,6 +352,9 @@ class ArticleAdmin(admin.ModelAdmin):
         article = self.get_object(request, object_id)
         if article is not None:
             extra_context.update(self.workflow_context(request, article))
+            if request.method == "GET":
+                for warning in article_image_warnings(article):
+                    self.message_user(request, warning, messages.WARNING)
         return super().change_view(request, object_id, form_url, extra_context)
 
     def workflow_context(self, request, article):

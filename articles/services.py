@@ -9,7 +9,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import Article, Comment
+from .models import Article, Comment, Image
+from .pictures import body_rights
 from .spam import assess, body_fingerprint, claim_post, hash_ip
 
 __all__ = [
@@ -17,6 +18,7 @@ __all__ = [
     "CommentsClosed",
     "DuplicateComment",
     "InvalidParent",
+    "articles_refresh_rights",
     "articles_set_comments_enabled",
     "comment_create",
     "comments_changed",
@@ -187,4 +189,42 @@ def articles_set_comments_enabled(*, articles, enabled: bool) -> int:
     ids = list(articles.values_list("pk", flat=True))
     changed = Article.objects.filter(pk__in=ids).update(comments_enabled=enabled)
     comments_changed(ids)
+    return changed
+
+
+@transaction.atomic
+def images_create(*, uploads, credit: str = "", rights: str = "", by=None) -> list:
+    """Add each upload to the library; alt text is left for the editor to write.
+
+    Each file is cleaned on the way to the storage (``LibraryImageFieldFile``).
+    If one fails, the rows roll back and the files already written are removed.
+    """
+    created: list[Image] = []
+    try:
+        for upload in uploads:
+            image = Image(credit=credit, rights=rights, uploaded_by=by)
+            image.file.save(upload.name, upload, save=False)
+            created.append(image)
+            image.save()
+    except BaseException:
+        for image in created:
+            image.file.delete(save=False)
+        raise
+    return created
+
+
+def articles_refresh_rights(*, image: Image) -> int:
+    """Recompute ``body_image_rights`` of the articles that show ``image``.
+
+    Called when a photo is saved, so a page knows without a query which photos
+    in its body have expired.
+    """
+    changed = 0
+    for article in Article.objects.filter(body__contains=image.file.name).only(
+        "pk", "body", "body_image_rights"
+    ):
+        rights = body_rights(article.body)
+        if rights != article.body_image_rights:
+            Article.objects.filter(pk=article.pk).update(body_image_rights=rights)
+            changed += 1
     return changed

@@ -14,7 +14,7 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import Signal, receiver
 
 from .context_processors import forget_site_context
-from .models import BlockedTerm, Category, Comment, SiteSettings
+from .models import BlockedTerm, Category, Comment, Image, SiteSettings
 from .spam import forget_blocklist
 
 comments_changed = Signal()
@@ -42,6 +42,14 @@ def recount_comments(sender, instance, created=False, **kwargs):
     from .services import comments_changed as recount
 
     recount([instance.article_id])
+
+
+@receiver(post_save, sender=Image)
+def refresh_articles_rights(sender, instance, created, **kwargs):
+    if not created and instance.file:
+        from .services import articles_refresh_rights
+
+        articles_refresh_rights(image=instance)
 
 
 def sync_role_groups(sender, **kwargs):

@@ -1,5 +1,6 @@
 """Public pages. Each renders with a fixed number of queries (see tests)."""
 
+import logging
 from collections import OrderedDict
 
 from django.db import connection
@@ -15,11 +16,15 @@ from django.views.generic import ListView, TemplateView
 from .comments import OWN_PARAM, REPLY_PARAM, comment_section
 from .context_processors import site_context
 from .forms import CommentForm
-from .models import Article, Author, Category, Tag
+from .models import Article, Author, Category, Image, Tag
 from .origin import same_origin_required
 from .preview import preview_link_open
+from .renditions import PREFIX as RENDITION_PREFIX
+from .renditions import parse_name, rendition_bytes, spec_allowed
 from .services import CommentRefused, comment_create
 from .spam import client_ip, own_comment_token, rate_limit_retry_after
+
+logger = logging.getLogger(__name__)
 
 SECTION_BLOCK_SIZE = 4
 COMMENT_NOTICE_PARAM = "binh-luan"
@@ -281,4 +286,31 @@ def healthz(request):
     else:
         response = HttpResponse("ok\n", content_type="text/plain")
     add_never_cache_headers(response)
+    return response
+
+
+@require_safe
+def rendition(request, path):
+    """A library photo's rendition, made and stored on its first request.
+
+    The web server serves renditions that exist; this view answers the rest.
+    Only renditions a page could list are made (the width, crop and focal point
+    must match the photo's row), and anything else, or a photo whose rights
+    have ended, is a 404 rather than an error.
+    """
+    spec = parse_name(f"{RENDITION_PREFIX}{path}")
+    if spec is None:
+        raise Http404(_("Không tìm thấy ảnh."))
+    image = Image.objects.filter(file=spec.source).first()
+    if image is None or image.rights_expired() or not spec_allowed(spec, image):
+        raise Http404(_("Không tìm thấy ảnh."))
+    try:
+        data = rendition_bytes(spec)
+    except Exception:
+        # A broken or vanished original (or a Pillow failure) must not show
+        # readers a 500: the page keeps its layout, the log keeps the cause.
+        logger.exception("Cannot make rendition %s", path)
+        raise Http404(_("Không tìm thấy ảnh.")) from None
+    response = HttpResponse(data, content_type=spec.content_type)
+    response["Cache-Control"] = "public, max-age=31536000, immutable"
     return response

@@ -151,6 +151,11 @@ def article_transition(
             _("“%(step)s” cần ghi chú lý do.") % {"step": transition.label}
         )
 
+    if name == "publish":
+        problems = article.missing_alt_errors()
+        if problems:
+            raise WorkflowError(" ".join(str(m) for m in problems.values()))
+
     previous = article.status
     article.status = transition.target
     if name == "publish":

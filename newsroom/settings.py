@@ -244,6 +244,12 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", 5))
 LOGIN_LOCKOUT_SECONDS = int(os.environ.get("LOGIN_LOCKOUT_SECONDS", 15 * 60))
 
+# Image library (articles.imaging): the largest upload, and the most pixels
+# (all frames together) a photo may have; a decompression bomb is refused from
+# its header before anything is decoded.
+IMAGE_UPLOAD_MAX_BYTES = int(os.environ.get("IMAGE_UPLOAD_MAX_BYTES", 20 * 1024 * 1024))
+IMAGE_MAX_PIXELS = int(os.environ.get("IMAGE_MAX_PIXELS", 50_000_000))
+
 TAGGIT_CASE_INSENSITIVE = True
 # Vietnamese tags are several space-separated syllables: split on commas only.
 TAGGIT_TAGS_FROM_STRING = "articles.models.taxonomy.parse_tag_string"
@@ -268,7 +274,8 @@ PROSE_EDITOR_EXTENSIONS = {
     "HardBreak": True,
     "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto", "tel"]},
     "Image": True,
-    "Figure": True,
+    # "Browse..." in the figure dialog opens the image library's picker.
+    "Figure": {"pickerUrl": f"/{ADMIN_URL}articles/image/chon-anh/"},
     "Caption": True,
     "Table": True,
     "TableRow": True,

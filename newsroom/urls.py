@@ -4,7 +4,7 @@ from django.urls import include, path
 from django.views.static import serve
 
 from articles.login_throttle import ThrottledAdminAuthenticationForm
-from articles.views import healthz
+from articles.views import healthz, rendition
 
 admin.site.site_header = "Tòa soạn Newsroom"
 admin.site.site_title = "Newsroom"
@@ -17,15 +17,26 @@ urlpatterns = [
     path("", include("articles.urls")),
 ]
 
+media_patterns = []
+if settings.MEDIA_URL.startswith("/"):
+    # Renditions missing from the storage are made on their first request: a
+    # web server in front serves the files that exist and passes misses here.
+    media_patterns.append(
+        path(
+            f"{settings.MEDIA_URL.strip('/')}/renditions/<path:path>",
+            rendition,
+            name="rendition",
+        )
+    )
 if settings.SERVE_MEDIA:
-    urlpatterns.insert(
-        0,
+    media_patterns.append(
         path(
             f"{settings.MEDIA_URL.strip('/')}/<path:path>",
             serve,
             {"document_root": settings.MEDIA_ROOT},
-        ),
+        )
     )
+urlpatterns = media_patterns + urlpatterns
 
 handler404 = "articles.errors.page_not_found"
 handler500 = "articles.errors.server_error"

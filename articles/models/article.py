@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Case, Count, OuterRef, Prefetch, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
@@ -8,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorField
 
 from ..html import sanitize_body
+from ..pictures import body_rights, images_missing_alt, with_image_sizes
 from ..text import vi_slugify
 from .base import NormalizedTextModel
 from .taxonomy import tag_manager
@@ -182,6 +184,13 @@ class Article(NormalizedTextModel):
         blank=True,
         help_text=_("Để trống để dùng chú thích của ảnh trong thư viện."),
     )
+    body_image_rights = models.JSONField(
+        _("hạn bản quyền ảnh trong nội dung"),
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text=_("Tệp ảnh -> ngày cuối được hiển thị, cho các ảnh có hạn."),
+    )
     status = models.CharField(
         _("trạng thái"), max_length=20, choices=Status.choices, default=Status.DRAFT
     )
@@ -282,11 +291,36 @@ class Article(NormalizedTextModel):
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = vi_slugify(self.title, max_length=200) or "bai-viet"
-        self.body = sanitize_body(self.body)
+        self.body = with_image_sizes(sanitize_body(self.body))
+        self.body_image_rights = body_rights(self.body)
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
         self.version += 1
         super().save(*args, **kwargs)
+
+    def clean(self):
+        """A published article's photos all carry alt text."""
+        super().clean()
+        if self.status == self.Status.PUBLISHED:
+            errors = self.missing_alt_errors()
+            if errors:
+                raise ValidationError(errors)
+
+    def missing_alt_errors(self) -> dict[str, str]:
+        """Why this article's photos may not be published yet, by field."""
+        errors = {}
+        if self.cover_id and not self.cover.alt.strip():
+            errors["cover"] = _(
+                "Ảnh đại diện chưa có mô tả thay thế (alt). Hãy thêm alt trong "
+                "thư viện ảnh trước khi xuất bản."
+            )
+        missing = images_missing_alt(sanitize_body(self.body))
+        if missing:
+            errors["body"] = _(
+                "%(n)d ảnh trong nội dung chưa có mô tả thay thế (alt): %(names)s. "
+                "Hãy thêm alt trước khi xuất bản."
+            ) % {"n": len(missing), "names": ", ".join(missing[:5])}
+        return errors
 
     def get_absolute_url(self):
         return reverse(

@@ -1,11 +1,16 @@
 import secrets
 from pathlib import PurePath
 
+from django import forms
 from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.validators import MaxValueValidator
 from django.db import models
+from django.db.models.fields.files import ImageFieldFile
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ..imaging import check_image, clean_master
 from ..text import vi_slugify
 from .base import NormalizedTextModel
 
@@ -26,14 +31,70 @@ def image_upload_to(instance, filename: str) -> str:
     return f"images/{now:%Y/%m}/{stem}-{secrets.token_hex(4)}.{suffix}"
 
 
+class LibraryImageFormField(forms.ImageField):
+    """An upload field that says exactly why a file is refused.
+
+    Django's own ImageField answers every failure with one generic message and
+    accepts truncated files, renamed files and decompression bombs (measured,
+    research/security.md 2.4); ``check_image`` refuses each with its reason
+    before Django's check runs.
+    """
+
+    def to_python(self, data):
+        if data not in self.empty_values and hasattr(data, "read"):
+            check_image(data, getattr(data, "name", ""))
+            data.seek(0)
+        return super().to_python(data)
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        attrs["accept"] = "image/jpeg,image/png,image/webp,image/gif"
+        return attrs
+
+
+class LibraryImageFieldFile(ImageFieldFile):
+    def save(self, name, content, save=True):
+        """Store a cleaned copy: upright, sRGB, no EXIF/GPS, nothing appended.
+
+        Every path that stores a photo (admin upload, importer, placeholder,
+        shell) goes through here, so no original with metadata reaches the
+        storage. A file that is not a valid image raises ``ValidationError``.
+        """
+        data, extension = clean_master(content, name)
+        name = f"{PurePath(name).stem}.{extension}"
+        super().save(name, ContentFile(data, name=name), save)
+
+
+class LibraryImageField(models.ImageField):
+    attr_class = LibraryImageFieldFile
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"form_class": LibraryImageFormField, **kwargs})
+
+
+class ImageQuerySet(models.QuerySet):
+    def missing_alt(self):
+        """Photos without alt text: they cannot go on a published article."""
+        return self.filter(alt="")
+
+    def rights_expired(self, today=None):
+        """Photos whose rights ended before ``today``: no longer shown to readers."""
+        today = today or timezone.localdate()
+        return self.filter(rights_expires_at__lt=today)
+
+
 class Image(NormalizedTextModel):
     """A photo in the library, reusable in any article."""
 
-    file = models.ImageField(
+    file = LibraryImageField(
         _("tệp ảnh"),
         upload_to=image_upload_to,
         width_field="width",
         height_field="height",
+        help_text=_(
+            "JPEG, PNG, WebP hoặc GIF, tối đa 20 MB. Thông tin EXIF và vị trí GPS "
+            "được xóa khi tải lên."
+        ),
     )
     alt = models.CharField(
         _("mô tả thay thế (alt)"),
@@ -47,6 +108,35 @@ class Image(NormalizedTextModel):
         max_length=200,
         blank=True,
         help_text=_("Ví dụ: Thành ủy TP.HCM"),
+    )
+    focal_x = models.PositiveSmallIntegerField(
+        _("điểm nhấn ngang (%)"),
+        default=50,
+        validators=[MaxValueValidator(100)],
+        help_text=_(
+            "0 là mép trái, 100 là mép phải. Ảnh cắt 16:9 và 1:1 giữ điểm này."
+        ),
+    )
+    focal_y = models.PositiveSmallIntegerField(
+        _("điểm nhấn dọc (%)"),
+        default=50,
+        validators=[MaxValueValidator(100)],
+        help_text=_("0 là mép trên, 100 là mép dưới."),
+    )
+    rights = models.CharField(
+        _("bản quyền / nguồn"),
+        max_length=300,
+        blank=True,
+        help_text=_("Ví dụ: ảnh của tòa soạn; TTXVN, được phép đăng lại; CC BY 4.0."),
+    )
+    rights_expires_at = models.DateField(
+        _("hết hạn bản quyền"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Sau ngày này ảnh không còn hiển thị trên trang công khai. "
+            "Để trống nếu không hết hạn."
+        ),
     )
     width = models.PositiveIntegerField(_("chiều rộng"), editable=False, default=0)
     height = models.PositiveIntegerField(_("chiều cao"), editable=False, default=0)
@@ -65,10 +155,18 @@ class Image(NormalizedTextModel):
         related_name="+",
     )
 
+    objects = ImageQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("ảnh")
         verbose_name_plural = _("ảnh")
         ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(focal_x__lte=100, focal_y__lte=100),
+                name="image_focal_point_in_range",
+            ),
+        ]
 
     def __str__(self):
         return self.caption[:80] or self.alt[:80] or PurePath(self.file.name).name
@@ -77,3 +175,24 @@ class Image(NormalizedTextModel):
     def credit_line(self) -> str:
         """The credit as printed under a photo: "Ảnh: Thành ủy TP.HCM"."""
         return f"Ảnh: {self.credit}" if self.credit else ""
+
+    @property
+    def focal_point(self) -> tuple[int, int]:
+        return (self.focal_x, self.focal_y)
+
+    def rights_expired(self, today=None) -> bool:
+        """True once the rights' last day has passed: readers no longer see it."""
+        if self.rights_expires_at is None:
+            return False
+        return self.rights_expires_at < (today or timezone.localdate())
+
+    rights_expired.boolean = True
+    rights_expired.short_description = _("hết bản quyền")
+
+    def used_in(self):
+        """Articles that show this photo, as cover or in the body."""
+        from .article import Article
+
+        return Article.objects.filter(
+            models.Q(cover=self) | models.Q(body__contains=self.file.name)
+        ).distinct()

@@ -2,6 +2,12 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .base import NormalizedTextModel
+from .media import LibraryImageField, image_upload_to
+
+
+def logo_upload_to(instance, filename: str) -> str:
+    """``site/<slug>-<random>.<ext>``: the uploader's name never picks the path."""
+    return "site/" + image_upload_to(instance, filename).rsplit("/", 1)[1]
 
 
 class SiteSettings(NormalizedTextModel):
@@ -13,7 +19,8 @@ class SiteSettings(NormalizedTextModel):
 
     name = models.CharField(_("tên báo"), max_length=120, default="Newsroom")
     tagline = models.CharField(_("khẩu hiệu"), max_length=200, blank=True)
-    logo = models.ImageField(_("logo"), upload_to="site/", blank=True)
+    # Checked and cleaned like library photos (no SVG: it can carry script).
+    logo = LibraryImageField(_("logo"), upload_to=logo_upload_to, blank=True)
     governing_body = models.CharField(_("cơ quan chủ quản"), max_length=200, blank=True)
     licence_number = models.CharField(_("số giấy phép"), max_length=100, blank=True)
     licence_date = models.DateField(_("ngày cấp giấy phép"), null=True, blank=True)

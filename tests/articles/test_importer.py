@@ -269,7 +269,7 @@ class TestPhotos:
         (tmp_path / "bai.txt").write_text(seed_text(), encoding="utf-8")
         (tmp_path / SEED_PHOTO).write_bytes(b"not a jpeg at all")
         before, files = counts(), media_files()
-        with pytest.raises(CommandError, match="không phải tệp ảnh hợp lệ"):
+        with pytest.raises(CommandError, match="không phải ảnh JPEG, PNG, WebP"):
             run_import(tmp_path / "bai.txt")
         assert counts() == before
         assert media_files() == files

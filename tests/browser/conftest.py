@@ -71,10 +71,11 @@ def browser():
 
 
 def _serve_media(route):
-    """Answer /media/ requests from MEDIA_ROOT.
+    """Answer /media/ requests from MEDIA_ROOT, like nginx in front of the app.
 
     The test settings do not serve uploads (nginx does in production), so
     without this every photo would be a broken image in the screenshots.
+    Files not on disk go on to the app, which makes missing renditions.
     """
     relative = unquote(urlsplit(route.request.url).path).removeprefix(
         settings.MEDIA_URL
@@ -84,7 +85,8 @@ def _serve_media(route):
     if path.is_file() and path.is_relative_to(root):
         route.fulfill(path=path)
     else:
-        route.fulfill(status=404, body="")
+        # A rendition not made yet: the app makes it, as behind nginx.
+        route.continue_()
 
 
 def _new_page(browser, live_server, **options):

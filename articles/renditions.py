@@ -1,0 +1,158 @@
+"""Rendition names, URLs and storage.
+
+A rendition's name is computed from the original's file name, the slot's crop,
+the focal point and the width, so a page lists its ``srcset`` without asking
+the database whether a rendition exists::
+
+    renditions/images/2026/11/ky-ket-1a2b3c4d.jpg/w640.webp
+    renditions/images/2026/11/ky-ket-1a2b3c4d.jpg/16x9-50-30-w640.jpg
+
+Files are kept on the default storage (Django's storage API, so S3 works the
+same as a local disk). A web server in front serves the ones that exist; a
+missing one falls through to ``articles.views.rendition``, which makes it once,
+stores it and answers with it. A name is never reused for other content (a new
+focal point or a new file gives new names), so renditions are cached forever.
+"""
+
+import re
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+
+from .imaging import make_rendition
+
+WIDTHS = (320, 640, 960, 1280, 1920)
+RATIOS = {"16x9": (16, 9), "1x1": (1, 1)}
+PREFIX = "renditions/"
+CONTENT_TYPES = {"webp": "image/webp", "jpg": "image/jpeg", "png": "image/png"}
+# Pillow format for each rendition extension.
+PIL_FORMATS = {"webp": "WEBP", "jpg": "JPEG", "png": "PNG"}
+
+NAME_RE = re.compile(
+    r"^renditions/"
+    r"(?P<source>images/(?:[A-Za-z0-9_-]+/)*[A-Za-z0-9_-]+\.(?:jpg|png|webp|gif))/"
+    r"(?:(?P<ratio>16x9|1x1)-(?P<fx>[0-9]{1,3})-(?P<fy>[0-9]{1,3})-)?"
+    r"w(?P<width>[1-9][0-9]{0,4})\.(?P<ext>webp|jpg|png)$"
+)
+
+
+def fallback_extension(source: str) -> str:
+    """The non-WebP format for browsers without WebP: the original's, except
+    GIF and WebP, which fall back to PNG so transparency survives."""
+    ext = PurePosixPath(source).suffix.lstrip(".").lower()
+    return "jpg" if ext in {"jpg", "jpeg"} else "png"
+
+
+def box_size(width: int, height: int, ratio: str | None) -> tuple[int, int]:
+    """The size of the part of the image a slot shows (the crop, or all of it)."""
+    if ratio is None:
+        return width, height
+    rw, rh = RATIOS[ratio]
+    if width * rh >= height * rw:
+        return max(1, height * rw // rh), height
+    return width, max(1, width * rh // rw)
+
+
+def widths_for(width: int, height: int, ratio: str | None) -> list[int]:
+    """The rendition widths of an image in a slot, never wider than the source."""
+    box_w, _ = box_size(width, height, ratio)
+    if box_w <= 0:
+        return []
+    widths = [w for w in WIDTHS if w <= box_w]
+    if box_w < WIDTHS[-1] and box_w not in widths:
+        widths.append(box_w)
+    return widths
+
+
+def rendition_name(
+    source: str, *, width: int, ext: str, ratio: str | None = None, focal=(50, 50)
+) -> str:
+    spec = f"w{width}" if ratio is None else f"{ratio}-{focal[0]}-{focal[1]}-w{width}"
+    return f"{PREFIX}{source}/{spec}.{ext}"
+
+
+@dataclass(frozen=True)
+class RenditionSpec:
+    source: str
+    width: int
+    ext: str
+    ratio: str | None
+    focal: tuple[int, int] | None
+
+    @property
+    def content_type(self) -> str:
+        return CONTENT_TYPES[self.ext]
+
+
+def parse_name(name: str) -> RenditionSpec | None:
+    """The parts of a rendition name, or None if it is not one we make."""
+    match = NAME_RE.match(name)
+    if not match or ".." in name:
+        return None
+    focal = None
+    if match["ratio"]:
+        focal = (int(match["fx"]), int(match["fy"]))
+        if max(focal) > 100:
+            return None
+    return RenditionSpec(
+        source=match["source"],
+        width=int(match["width"]),
+        ext=match["ext"],
+        ratio=match["ratio"],
+        focal=focal,
+    )
+
+
+def spec_allowed(spec: RenditionSpec, image) -> bool:
+    """True when ``image`` (the library row) would list this rendition itself.
+
+    Anything else is refused, so a stranger cannot fill the disk with made-up
+    widths, crops or focal points.
+    """
+    if spec.ext not in {"webp", fallback_extension(spec.source)}:
+        return False
+    if spec.ratio is not None and spec.focal != image.focal_point:
+        return False
+    return spec.width in widths_for(image.width, image.height, spec.ratio)
+
+
+def rendition_bytes(spec: RenditionSpec, storage=None) -> bytes:
+    """The rendition's bytes, made from the original and stored the first time."""
+    storage = storage or default_storage
+    name = rendition_name(
+        spec.source,
+        width=spec.width,
+        ext=spec.ext,
+        ratio=spec.ratio,
+        focal=spec.focal or (50, 50),
+    )
+    if storage.exists(name):
+        with storage.open(name, "rb") as handle:
+            return handle.read()
+    with storage.open(spec.source, "rb") as original:
+        data = make_rendition(
+            original,
+            width=spec.width,
+            fmt=PIL_FORMATS[spec.ext],
+            ratio=RATIOS[spec.ratio] if spec.ratio else None,
+            focal=spec.focal or (50, 50),
+        )
+    if not storage.exists(name):
+        # Two first requests at once may both make it; the second keeps the
+        # first's file (same bytes) rather than storing a renamed copy.
+        storage.save(name, ContentFile(data))
+    return data
+
+
+def delete_renditions(source: str, storage=None) -> None:
+    """Remove every rendition of ``source`` (after the original is replaced)."""
+    storage = storage or default_storage
+    folder = f"{PREFIX}{source}"
+    try:
+        _, files = storage.listdir(folder)
+    except (FileNotFoundError, NotImplementedError, OSError):
+        return
+    for file_name in files:
+        storage.delete(f"{folder}/{file_name}")

@@ -1,0 +1,70 @@
+"""An editor puts a library photo in an article body, in a real browser.
+
+django-prose-editor's figure dialog has a "Browse..." button that opens the
+library's picker; choosing a photo fills in its URL, alt text and caption with
+the credit. On save the body's image gets its size, and the public page shows
+it as a responsive <picture>.
+"""
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from articles.models import Article
+from tests.factories import ImageFactory, PublishedArticleFactory, StaffFactory
+
+pytestmark = pytest.mark.browser
+
+PASSWORD = "correct horse battery staple"
+
+
+def test_editor_inserts_a_library_photo_as_a_figure(desktop_page, transactional_db):
+    photo = ImageFactory(
+        file__width=1600,
+        file__height=900,
+        alt="Lễ ký kết hợp tác",
+        caption="Hai bên ký kết",
+        credit="Thành ủy TP.HCM",
+    )
+    article = PublishedArticleFactory(body="<p>Mở đầu.</p>")
+    user = StaffFactory(username="bientap-anh")
+    page = desktop_page
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(reverse("admin:login"))
+    page.locator("#id_username").fill(user.username)
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("#login-form [type=submit]").click()
+    expect(page).to_have_url(reverse("admin:index"))
+
+    page.goto(reverse("admin:articles_article_change", args=[article.pk]))
+    editor = page.locator(".tiptap.ProseMirror")
+    editor.click()
+    editor.press("End")
+    page.locator(".prose-menubar [title='figure']").first.click()
+    dialog = page.locator("dialog[open]")
+    with page.context.expect_page() as opened:
+        dialog.get_by_role("button", name="Browse...").click()
+    picker = opened.value
+    picker.wait_for_load_state()
+    picker.get_by_role("button", name="Hai bên ký kết").click()
+    expect(dialog.locator("input[name=imageUrl]")).to_have_value(photo.file.url)
+    expect(dialog.locator("input[name=altText]")).to_have_value("Lễ ký kết hợp tác")
+    expect(dialog.locator("input[name=caption]")).to_have_value(
+        "Hai bên ký kết Ảnh: Thành ủy TP.HCM"
+    )
+    dialog.get_by_role("button", name="Insert").click()
+    page.locator("input[name=_continue]").click()
+    expect(page.locator(".messagelist .success")).to_be_visible()
+
+    body = Article.objects.get(pk=article.pk).body
+    assert (
+        f'<figure class="figure"><img src="{photo.file.url}" alt="Lễ ký kết hợp tác" '
+        f'data-file="{photo.pk}" width="1600" height="900"><figcaption>'
+        "Hai bên ký kết Ảnh: Thành ủy TP.HCM</figcaption></figure>"
+    ) in body
+    page.goto(article.get_absolute_url())
+    figure = page.locator(".article__body figure picture img")
+    expect(figure).to_have_attribute("alt", "Lễ ký kết hợp tác")
+    assert figure.evaluate("img => img.complete && img.naturalWidth > 0")
+    assert errors == []
