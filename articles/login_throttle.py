@@ -11,11 +11,14 @@ the database and brings its own middleware, backend and migrations.
 
 import hashlib
 
+from django import forms
 from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django_otp import devices_for_user, user_has_device
+from django_otp.forms import OTPAuthenticationFormMixin
 
 
 def _key(kind: str, value: str) -> str:
@@ -49,8 +52,27 @@ def clear_failures(request, username: str) -> None:
     cache.delete_many(_keys(request, username))
 
 
-class ThrottledAdminAuthenticationForm(AdminAuthenticationForm):
-    """The admin login form, refusing attempts while an IP or user is locked."""
+class ThrottledAdminAuthenticationForm(
+    OTPAuthenticationFormMixin, AdminAuthenticationForm
+):
+    """The admin login: throttled, and asking for a one-time code from staff
+    who have set up two-factor authentication (a TOTP app).
+
+    A wrong code counts as a failed attempt, so codes cannot be guessed either.
+    """
+
+    otp_device = forms.CharField(required=False, widget=forms.HiddenInput)
+    otp_token = forms.CharField(
+        label=_("Mã xác thực 2 bước"),
+        required=False,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}
+        ),
+        help_text=_(
+            "Sáu chữ số trong ứng dụng xác thực, nếu bạn đã bật xác thực 2 bước."
+        ),
+    )
+    otp_challenge = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def clean(self):
         username = self.cleaned_data.get("username") or ""
@@ -66,6 +88,14 @@ class ThrottledAdminAuthenticationForm(AdminAuthenticationForm):
             )
         try:
             cleaned = super().clean()
+            user = self.get_user()
+            if user is not None and user_has_device(user):
+                if not self.cleaned_data.get("otp_device"):
+                    # One authenticator app per person: use their device
+                    # rather than asking them to pick it from a list.
+                    device = next(devices_for_user(user))
+                    self.cleaned_data["otp_device"] = device.persistent_id
+                self.clean_otp(user)
         except ValidationError:
             if self.request is not None:
                 record_failure(self.request, username)

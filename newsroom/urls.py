@@ -3,13 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.static import serve
 
-from articles.login_throttle import ThrottledAdminAuthenticationForm
 from articles.views import healthz, rendition
-
-admin.site.site_header = "Tòa soạn Newsroom"
-admin.site.site_title = "Newsroom"
-admin.site.index_title = "Quản trị nội dung"
-admin.site.login_form = ThrottledAdminAuthenticationForm
 
 urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),

@@ -209,3 +209,71 @@ def test_oversized_comment_body_is_413_before_the_view(client):
 
 def test_overlong_query_string_is_414(client):
     assert client.get("/", {"q": "a" * 3000}).status_code == 414
+
+
+class TestTwoFactor:
+    def make_device(self, user):
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        return TOTPDevice.objects.create(user=user, name="Điện thoại", confirmed=True)
+
+    def token(self, device):
+        from django_otp.oath import TOTP
+
+        totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+        return f"{totp.token():06d}"
+
+    def log_in(self, client, username, token=""):
+        return client.post(
+            reverse("admin:login"),
+            {"username": username, "password": PASSWORD, "otp_token": token},
+        )
+
+    def test_staff_without_a_device_log_in_with_a_password(self, client):
+        UserFactory(username="bientap", is_staff=True)
+        assert self.log_in(client, "bientap").status_code == 302
+
+    def test_staff_with_a_device_must_give_its_code(self, client):
+        user = UserFactory(username="bientap", is_staff=True)
+        device = self.make_device(user)
+        response = self.log_in(client, "bientap")
+        assert response.status_code == 200  # a password alone is not enough
+        response = self.log_in(client, "bientap", token=self.token(device))
+        assert response.status_code == 302
+
+    def test_a_wrong_code_is_refused(self, client):
+        user = UserFactory(username="bientap", is_staff=True)
+        device = self.make_device(user)
+        wrong = f"{(int(self.token(device)) + 1) % 1_000_000:06d}"
+        assert self.log_in(client, "bientap", token=wrong).status_code == 200
+        assert "_auth_user_id" not in client.session
+
+    def test_wrong_codes_count_towards_the_lock_out(self, client):
+        user = UserFactory(username="bientap", is_staff=True)
+        device = self.make_device(user)
+        for _ in range(settings.LOGIN_FAILURE_LIMIT):
+            self.log_in(Client(), "bientap", token="123456")
+        response = self.log_in(client, "bientap", token=self.token(device))
+        assert "Đăng nhập sai quá nhiều lần" in response.content.decode()
+
+    def test_required_for_managing_editors_when_configured(self, client, settings):
+        from django.contrib.auth.models import Group
+
+        settings.ADMIN_2FA_REQUIRED = True
+        managing = UserFactory(username="thuky", is_staff=True)
+        managing.groups.add(Group.objects.get(name=roles.MANAGING_EDITOR))
+        reporter = UserFactory(username="phongvien", is_staff=True)
+        reporter.groups.add(Group.objects.get(name=roles.REPORTER))
+
+        self.log_in(client, "thuky")
+        response = client.get(reverse("admin:index"))
+        assert response.status_code == 302 and "/login/" in response["Location"]
+
+        device = self.make_device(managing)
+        client.logout()
+        assert self.log_in(client, "thuky", token=self.token(device)).status_code == 302
+        assert client.get(reverse("admin:index")).status_code == 200
+
+        other = Client()
+        self.log_in(other, "phongvien")
+        assert other.get(reverse("admin:index")).status_code == 200
