@@ -1,24 +1,33 @@
 """Public pages. Each renders with a fixed number of queries (see tests)."""
 
 from collections import OrderedDict
+from datetime import datetime, time, timedelta
 
+from django.conf import settings
+from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import F, Window
+from django.db.models import F, Q, Window
 from django.db.models.functions import Coalesce, RowNumber
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import ListView, TemplateView
 
+from . import readership, seo
 from .context_processors import site_context
-from .forms import CommentForm
+from .forms import CommentForm, SearchForm
 from .models import Article, Author, Category, Tag
 from .origin import same_origin_required
+from .search import highlight as highlight_terms
+from .search import search_terms, snippet
 from .services import CommentsClosed, comment_create
 
 SECTION_BLOCK_SIZE = 4
+MOST_READ_SIZE = 5
+SEARCH_PAGE_SIZE = 20
 COMMENT_NOTICE_PARAM = "binh-luan"
 COMMENT_NOTICE_VALUE = "cho-duyet"
 
@@ -27,7 +36,8 @@ class HomeView(TemplateView):
     """Home: the lead story, "Nổi bật", "Tin mới" and a block per section.
 
     Template ``articles/home.html``; context ``lead``, ``featured``, ``latest``,
-    ``sections`` (a list of (category, articles) pairs in menu order).
+    ``sections`` (a list of (category, articles) pairs in menu order) and
+    ``most_read`` (``{"day": [...], "week": [...]}``).
     """
 
     template_name = "articles/home.html"
@@ -42,6 +52,9 @@ class HomeView(TemplateView):
             featured=[a for a in featured if a != lead][:4],
             latest=[a for a in latest if a != lead][:10],
             sections=self.section_blocks(),
+            most_read=readership.split_most_read(
+                published.with_rankings().ranked(), MOST_READ_SIZE
+            ),
             **kwargs,
         )
 
@@ -92,11 +105,17 @@ class CategoryView(ArticleListView):
     template_name = "articles/category.html"
 
     def get_queryset(self):
-        self.category = get_object_or_404(Category, slug=self.kwargs["slug"])
+        self.category = get_object_or_404(
+            Category.objects.select_related("parent"), slug=self.kwargs["slug"]
+        )
         return self.base_queryset().in_category(self.category)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(category=self.category, **kwargs)
+        return super().get_context_data(
+            category=self.category,
+            structured_data=seo.ld_json(seo.breadcrumbs(self.request, self.category)),
+            **kwargs,
+        )
 
 
 class TagView(ArticleListView):
@@ -123,24 +142,47 @@ class AuthorView(ArticleListView):
         return super().get_context_data(author=self.author, **kwargs)
 
 
-def _article_context(article, form=None, notice=False):
+def _article_context(request, article, form=None, notice=False):
     comments = list(article.comments.approved().order_by("created_at"))
     replies = {}
     for comment in comments:
         if comment.parent_id:
             replies.setdefault(comment.parent_id, []).append(comment)
     threads = [(c, replies.get(c.pk, [])) for c in comments if not c.parent_id]
+    tags = list(article.tags.all())
+    published = Article.objects.published()
+    # "Nổi bật" and "Đọc nhiều" (24 hours) in one query, split in Python.
+    featured_ids = (
+        published.filter(featured=True)
+        .exclude(pk=article.pk)
+        .order_by("-published_at", "-id")
+        .values("pk")[:MOST_READ_SIZE]
+    )
+    sidebar = list(
+        published.for_listing()
+        .with_rankings()
+        .filter(Q(pk__in=featured_ids) | Q(day_rank__isnull=False))
+    )
+    site = site_context()["settings"]
     return {
         "article": article,
+        "tags": tags,
         "comment_threads": threads,
         "comment_form": form or CommentForm(),
         "comment_notice": notice,
-        "related": list(Article.objects.related_to(article)[:6]),
-        "featured": list(
-            Article.objects.published()
-            .for_listing()
-            .filter(featured=True)
-            .exclude(pk=article.pk)[:5]
+        "related": list(
+            Article.objects.related_to(article, tag_ids=[t.pk for t in tags])[:6]
+        ),
+        "featured": [a for a in sidebar if a.pk != article.pk and a.featured][
+            :MOST_READ_SIZE
+        ],
+        "most_read": readership.split_most_read(sidebar, MOST_READ_SIZE),
+        "share_image": seo.share_image_url(request, article),
+        "structured_data": seo.ld_json(
+            [
+                seo.news_article(request, article, site),
+                seo.breadcrumbs(request, article.category, article),
+            ]
         ),
     }
 
@@ -152,7 +194,9 @@ def article_detail(request, category, slug, pk):
     Unpublished articles are 404 except to staff who may edit them, who see an
     uncached preview.
     """
-    article = get_object_or_404(Article.objects.for_detail(), pk=pk)
+    article = get_object_or_404(
+        Article.objects.for_detail().select_related("category__parent"), pk=pk
+    )
     preview = False
     if not article.is_published():
         # Only here is request.user read: touching it on a public page would add
@@ -166,11 +210,13 @@ def article_detail(request, category, slug, pk):
             url = f"{url}?{request.META['QUERY_STRING']}"
         return HttpResponsePermanentRedirect(url)
     notice = request.GET.get(COMMENT_NOTICE_PARAM) == COMMENT_NOTICE_VALUE
-    context = _article_context(article, notice=notice)
+    context = _article_context(request, article, notice=notice)
     context["preview"] = preview
     response = render(request, "articles/article_detail.html", context)
     if preview:
         add_never_cache_headers(response)
+    else:
+        readership.record_view(article.pk)
     return response
 
 
@@ -198,11 +244,65 @@ def comment_post(request, pk):
         else:
             notice = f"{COMMENT_NOTICE_PARAM}={COMMENT_NOTICE_VALUE}"
             return redirect(f"{article.get_absolute_url()}?{notice}#binh-luan")
-    context = _article_context(article, form=form)
+    context = _article_context(request, article, form=form)
     context["preview"] = False
     response = render(request, "articles/article_detail.html", context, status=400)
     add_never_cache_headers(response)
     return response
+
+
+def search(request):
+    """Search at ``/tim-kiem/?q=``: tone marks and case ignored, paginated.
+
+    Template ``articles/search.html``; context ``form``, ``query``, ``terms``,
+    ``page_obj`` (results with ``title_html`` and ``snippet_html``) and
+    ``paginator``. Invalid filters answer 400 with the form's errors.
+    """
+    form = SearchForm(request.GET or None)
+    context = {"form": form, "query": "", "terms": [], "page_obj": None}
+    status = 200
+    if form.is_bound and not form.is_valid():
+        status = 400
+    elif form.is_bound:
+        data = form.cleaned_data
+        terms = search_terms(data["q"])
+        context.update(query=data["q"], terms=terms)
+        if terms:
+            results = Article.objects.published().select_related("category", "cover")
+            if data["chuyen_muc"]:
+                results = results.in_category(data["chuyen_muc"])
+            if data["tu"]:
+                results = results.filter(published_at__gte=_day_start(data["tu"]))
+            if data["den"]:
+                end = _day_start(data["den"]) + timedelta(days=1)
+                results = results.filter(published_at__lt=end)
+            paginator = Paginator(results.search(terms), SEARCH_PAGE_SIZE)
+            page_obj = paginator.get_page(request.GET.get("page"))
+            for article in page_obj:
+                article.title_html = highlight_terms(article.title, terms)
+                article.snippet_html = snippet(article, terms)
+            context.update(page_obj=page_obj, paginator=paginator)
+    return render(request, "articles/search.html", context, status=status)
+
+
+def _day_start(day):
+    """Midnight of ``day`` in the paper's time zone (Vietnam)."""
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def robots_txt(request):
+    """Crawl rules: admin and previews out, both sitemaps announced."""
+    lines = [
+        "User-agent: *",
+        f"Disallow: /{settings.ADMIN_URL}",
+        "Disallow: /xem-truoc/",
+        "Disallow: /binh-luan/",
+        "",
+        f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}",
+        f"Sitemap: {request.build_absolute_uri('/sitemap-news.xml')}",
+        "",
+    ]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
 
 
 def healthz(request):

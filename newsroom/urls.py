@@ -3,7 +3,9 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.static import serve
 
-from articles.views import healthz
+from articles import sitemaps
+from articles.feeds import LatestArticlesFeed
+from articles.views import healthz, robots_txt
 
 admin.site.site_header = "Tòa soạn Newsroom"
 admin.site.site_title = "Newsroom"
@@ -12,6 +14,16 @@ admin.site.index_title = "Quản trị nội dung"
 urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
     path("healthz", healthz, name="healthz"),
+    path("robots.txt", robots_txt, name="robots"),
+    path("rss.xml", LatestArticlesFeed(), name="feed"),
+    path("sitemap.xml", sitemaps.index, name="sitemap"),
+    path("sitemap-news.xml", sitemaps.news, name="sitemap-news"),
+    path("sitemap/chuyen-muc.xml", sitemaps.sections, name="sitemap-sections"),
+    path(
+        "sitemap/bai-viet/<slug:slug>.xml",
+        sitemaps.section_articles,
+        name="sitemap-section",
+    ),
     path("", include("articles.urls")),
 ]
 

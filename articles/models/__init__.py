@@ -1,6 +1,7 @@
 from .article import Article, ArticleAuthor, ArticleQuerySet
 from .comment import Comment
 from .media import Image
+from .readership import HourlyViews, MostRead
 from .site import SiteSettings
 from .taxonomy import RESERVED_SLUGS, Author, Category, Tag, TaggedArticle
 
@@ -12,7 +13,9 @@ __all__ = [
     "Author",
     "Category",
     "Comment",
+    "HourlyViews",
     "Image",
+    "MostRead",
     "SiteSettings",
     "Tag",
     "TaggedArticle",
