@@ -6,6 +6,7 @@ from django.contrib.syndication.views import Feed
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils.feedgenerator import Rss201rev2Feed
+from django.utils.html import escape
 
 from .context_processors import site_context
 from .models import Article, ArticleAuthor, Category
@@ -42,7 +43,8 @@ class LatestArticlesFeed(Feed):
         return item.title
 
     def item_description(self, item):
-        return item.sapo
+        # Readers treat <description> as HTML; the sapo is plain text.
+        return escape(item.sapo)
 
     def item_pubdate(self, item):
         return item.published_at

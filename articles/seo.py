@@ -7,6 +7,7 @@ it is compatible with a Content-Security-Policy that forbids inline scripts.
 import json
 
 from django.templatetags.static import static
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 # JSON inside <script> must not close the element or open a comment.
@@ -24,6 +25,11 @@ def share_image_url(request, article) -> str:
     if article.cover and article.cover.file:
         return request.build_absolute_uri(article.cover.file.url)
     return ""
+
+
+def _local_iso(moment):
+    """ISO 8601 in the paper's time zone: ``2023-10-19T06:36:00+07:00``."""
+    return timezone.localtime(moment).isoformat() if moment else None
 
 
 def logo_url(request, site) -> str:
@@ -65,10 +71,8 @@ def news_article(request, article, site) -> dict:
         "description": article.meta_description,
         "url": url,
         "mainEntityOfPage": {"@type": "WebPage", "@id": url},
-        "datePublished": article.published_at.isoformat()
-        if article.published_at
-        else None,
-        "dateModified": (article.updated_at or article.published_at).isoformat(),
+        "datePublished": _local_iso(article.published_at),
+        "dateModified": _local_iso(article.updated_at or article.published_at),
         "articleSection": article.category.name,
         "inLanguage": "vi",
         "author": [

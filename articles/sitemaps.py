@@ -12,7 +12,9 @@ from datetime import timedelta
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemap_views
 from django.db.models import Count, Max
-from django.shortcuts import get_object_or_404, render
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import cache_page
@@ -79,12 +81,7 @@ def index(request):
                     "lastmod": row["last"],
                 }
             )
-    return render(
-        request,
-        "sitemaps/index.xml",
-        {"sitemaps": entries},
-        content_type="application/xml",
-    )
+    return _xml("sitemaps/index.xml", {"sitemaps": entries})
 
 
 @cache_page(SITEMAP_CACHE_SECONDS)
@@ -113,9 +110,18 @@ def news(request):
         .only("title", "slug", "published_at", "category__slug")
         .order_by("-published_at", "-id")[:NEWS_LIMIT]
     )
-    return render(
-        request,
+    return _xml(
         "sitemaps/news.xml",
-        {"articles": articles, "publication": site_context()["settings"].name},
-        content_type="application/xml",
+        {
+            "articles": articles,
+            "base": request.build_absolute_uri("/").rstrip("/"),
+            "publication": site_context()["settings"].name,
+        },
+    )
+
+
+def _xml(template, context):
+    # No request: the site's context processors (menu, settings) are not needed.
+    return HttpResponse(
+        render_to_string(template, context), content_type="application/xml"
     )
