@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import ListView, TemplateView
 
 from . import readership, seo
+from . import search as fulltext
 from .context_processors import site_context
 from .forms import CommentForm, SearchForm
 from .models import Article, Author, Category, Tag
@@ -259,7 +260,13 @@ def search(request):
     ``paginator``. Invalid filters answer 400 with the form's errors.
     """
     form = SearchForm(request.GET or None)
-    context = {"form": form, "query": "", "terms": [], "page_obj": None}
+    context = {
+        "form": form,
+        "query": "",
+        "terms": [],
+        "page_obj": None,
+        "max_results": fulltext.MAX_RESULTS,
+    }
     status = 200
     if form.is_bound and not form.is_valid():
         status = 400

@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from articles import search
 from articles.models import Article
 from articles.search import install_search_index, search_terms
 from tests.factories import CategoryFactory, PublishedArticleFactory
@@ -131,6 +132,24 @@ class TestRanking:
             body_old.title,
         ]
         assert body_old.pk  # five distinct articles
+
+    def test_only_the_newest_matches_are_ranked(self, client, monkeypatch):
+        monkeypatch.setattr(search, "MAX_RESULTS", 2)
+        now = timezone.now()
+        old_title = PublishedArticleFactory(
+            title="Huế mưa", published_at=now - timedelta(9)
+        )
+        body_new = PublishedArticleFactory(
+            title="Tin A", body="<p>Huế mưa</p>", published_at=now - timedelta(1)
+        )
+        title_new = PublishedArticleFactory(
+            title="Mưa ở Huế", published_at=now - timedelta(2)
+        )
+        assert found("hue mua") == [title_new.title, body_new.title]
+        assert old_title.pk
+
+        html = client.get("/tim-kiem/", {"q": "hue mua"}).content.decode()
+        assert "Hơn 2 kết quả cho “hue mua”, hiện 2 bài mới nhất." in html
 
 
 class TestSearchPage:
