@@ -191,7 +191,7 @@ class ArticleAdmin(admin.ModelAdmin):
     search_fields = ["title", "sapo", "slug"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["category", "cover"]
+    autocomplete_fields = ["category", "cover", "related_articles"]
     inlines = [BylineInline]
     readonly_fields = [
         "comment_count",
@@ -204,6 +204,10 @@ class ArticleAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["title", "slug", "category", "sapo", "body", "tags"]}),
         (_("Ảnh đại diện"), {"fields": ["cover", "cover_caption"]}),
+        (
+            _("Đừng bỏ lỡ"),
+            {"fields": ["related_articles"], "classes": ["collapse"]},
+        ),
         (
             _("Xuất bản"),
             {"fields": ["status", "published_at", "featured", "comments_enabled"]},

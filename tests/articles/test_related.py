@@ -77,3 +77,12 @@ def test_without_tags_falls_back_to_the_section(section):
     neighbour = PublishedArticleFactory(category=section, published_at=ago(3))
     PublishedArticleFactory()
     assert related(lonely) == [neighbour]
+
+
+def test_editors_pick_related_articles_in_the_admin(client, article):
+    from tests.factories import StaffFactory
+
+    client.force_login(StaffFactory())
+    html = client.get(f"/admin/articles/article/{article.pk}/change/").content.decode()
+    assert 'name="related_articles"' in html
+    assert "Đừng bỏ lỡ" in html
