@@ -161,8 +161,10 @@ def install_search_index(connection, *, rebuild: bool = False) -> bool:
             missing = cursor.fetchone() is None
             if not (missing or rebuild):
                 return False
-            for statement in PG_SETUP:
-                cursor.execute(statement)
+            if missing:
+                for statement in PG_SETUP:
+                    cursor.execute(statement)
+            # Fires the trigger on every row: the vectors are computed afresh.
             cursor.execute(f"UPDATE {TABLE} SET title = title")
             return True
         if connection.vendor == "sqlite":

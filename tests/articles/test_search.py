@@ -245,3 +245,21 @@ class TestSearchPage:
         response = client.get("/tim-kiem/", {"q": "ha noi"})
         assert not response.cookies
         assert "Cookie" not in response.get("Vary", "")
+
+
+def test_rebuild_command_restores_a_damaged_index(reference):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            fts = "articles_article_fts"
+            cursor.execute(f"INSERT INTO {fts}({fts}) VALUES ('delete-all')")
+        else:
+            cursor.execute("UPDATE articles_article SET search_vector = NULL")
+    assert found("ha noi") == []
+    out = StringIO()
+    call_command("rebuild_search_index", stdout=out)
+    assert "Đã dựng lại chỉ mục tìm kiếm." in out.getvalue()
+    assert found("ha noi") == [REFERENCE_TITLE]
