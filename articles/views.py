@@ -6,7 +6,7 @@ from datetime import datetime, time, timedelta
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import F, Q, Window
+from django.db.models import F, Window
 from django.db.models.functions import Coalesce, RowNumber
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,7 +20,7 @@ from . import readership, seo
 from . import search as fulltext
 from .context_processors import site_context
 from .forms import CommentForm, SearchForm
-from .models import Article, Author, Category, Tag
+from .models import Article, Author, Category, MostRead, Tag
 from .origin import same_origin_required
 from .search import highlight as highlight_terms
 from .search import search_terms, snippet
@@ -54,7 +54,7 @@ class HomeView(TemplateView):
             latest=[a for a in latest if a != lead][:10],
             sections=self.section_blocks(),
             most_read=readership.split_most_read(
-                published.with_rankings().ranked(), MOST_READ_SIZE
+                published.ranked().with_rankings(), MOST_READ_SIZE
             ),
             **kwargs,
         )
@@ -159,10 +159,9 @@ def _article_context(request, article, form=None, notice=False):
         .order_by("-published_at", "-id")
         .values("pk")[:MOST_READ_SIZE]
     )
+    day_ranked = MostRead.objects.filter(window=MostRead.Window.DAY).values("article")
     sidebar = list(
-        published.for_listing()
-        .with_rankings()
-        .filter(Q(pk__in=featured_ids) | Q(day_rank__isnull=False))
+        published.for_listing().among(featured_ids, day_ranked).with_rankings()
     )
     site = site_context()["settings"]
     return {

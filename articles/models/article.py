@@ -13,6 +13,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -116,12 +117,12 @@ class ArticleQuerySet(models.QuerySet):
             .order_by("-published_at", "-id")
             .values("pk")[:candidates]
         )
-        pool = Q(pk__in=picks.values("to_article")) | Q(pk__in=section_newest)
+        parts = [picks.values("to_article"), section_newest]
         if tag_ids:
-            pool |= Q(pk__in=tagged.values("content_object")[: candidates * 10])
+            parts.append(tagged.values("content_object")[: candidates * 10])
         return (
             self.published()
-            .filter(pool)
+            .among(*parts)
             .exclude(pk=article.pk)
             .annotate(
                 picked=Exists(picks.filter(to_article=OuterRef("pk"))),
@@ -149,11 +150,25 @@ class ArticleQuerySet(models.QuerySet):
             )
         )
 
+    def among(self, *id_querysets):
+        """Rows whose id is in any of ``id_querysets`` (each ``.values("pk")``-like).
+
+        One ``IN`` over a ``UNION`` of small lists: an ``OR`` of several ``IN``
+        subqueries makes PostgreSQL scan the whole table instead. Each arm sits
+        in a derived table because SQLite refuses ``LIMIT`` inside a UNION arm.
+        """
+        sqls, params = [], []
+        for number, ids in enumerate(id_querysets):
+            sql, arm_params = ids.query.sql_with_params()
+            sqls.append(f"SELECT * FROM ({sql}) AS among_{number}")
+            params.extend(arm_params)
+        return self.filter(pk__in=RawSQL(" UNION ".join(sqls), params))
+
     def with_rankings(self):
         """Annotate ``day_position`` and ``week_position`` in "Đọc nhiều" (or None).
 
-        One LEFT JOIN per window on the small ``MostRead`` table; filter with
-        ``ranked()`` (or an OR of your own on ``day_rank``/``week_rank``).
+        One LEFT JOIN per window on the small ``MostRead`` table; narrow the rows
+        first with ``ranked()`` or ``among()``.
         """
         return self.annotate(
             day_rank=FilteredRelation("rankings", condition=Q(rankings__window="day")),
@@ -165,8 +180,10 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def ranked(self):
-        """Articles in a "Đọc nhiều" list; chain after ``with_rankings()``."""
-        return self.filter(Q(day_rank__isnull=False) | Q(week_rank__isnull=False))
+        """Articles in a "Đọc nhiều" list (positions from ``with_rankings()``)."""
+        from .readership import MostRead
+
+        return self.among(MostRead.objects.values("article"))
 
     def refresh_comment_counts(self):
         """Recount approved comments in the database, for every row in ``self``.
