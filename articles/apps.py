@@ -1,4 +1,7 @@
 from django.apps import AppConfig
+from django.core.signals import request_finished
+from django.db.backends.signals import connection_created
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,9 +11,20 @@ class ArticlesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from django.db.models.signals import post_migrate
+        from . import readership, search, signals
 
-        from . import signals
-
+        connection_created.connect(search.register_sqlite_functions)
+        request_finished.connect(readership.flush_after_response)
+        post_migrate.connect(_ensure_search_index, sender=self)
         # Keep the role groups exactly as articles/roles.py lists them.
         post_migrate.connect(signals.sync_role_groups, sender=self)
+
+
+def _ensure_search_index(sender, using, **kwargs):
+    # SQLite rebuilds a table when a later migration alters a column, and its
+    # triggers go with it; put them back (and refill the index) if so.
+    from django.db import connections
+
+    from .search import install_search_index
+
+    install_search_index(connections[using])

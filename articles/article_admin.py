@@ -56,6 +56,7 @@ class ArticleAdminForm(forms.ModelForm):
             "tags",
             "cover",
             "cover_caption",
+            "related_articles",
             "published_at",
             "embargo_until",
             "featured",
@@ -176,7 +177,7 @@ class ArticleAdmin(admin.ModelAdmin):
     search_fields = ["title", "sapo", "slug"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["category", "cover"]
+    autocomplete_fields = ["category", "cover", "related_articles"]
     inlines = [BylineInline, CorrectionInline]
     actions = ["mark_featured", "unmark_featured", "close_comments", "open_comments"]
     fieldsets = [
@@ -195,6 +196,10 @@ class ArticleAdmin(admin.ModelAdmin):
             },
         ),
         (gettext_lazy("Ảnh đại diện"), {"fields": ["cover", "cover_caption"]}),
+        (
+            gettext_lazy("Đừng bỏ lỡ (chọn tay)"),
+            {"fields": ["related_articles"], "classes": ["collapse"]},
+        ),
         (
             gettext_lazy("Xuất bản"),
             {

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Comment
+from .models import Category, Comment
 from .spam import check_form_token, form_token, strip_controls
 from .text import clean_line
 
@@ -129,3 +129,53 @@ class CommentForm(forms.ModelForm):
                 _("Vui lòng nhập nội dung bình luận."), code="required"
             )
         return body
+
+
+class SearchForm(forms.Form):
+    """The reader's search: words, an optional section and date range.
+
+    Every field is optional; a bad value is a form error, never a 500.
+    """
+
+    q = forms.CharField(
+        label=_("Từ khóa"),
+        max_length=500,
+        required=False,
+        widget=forms.SearchInput(attrs={"placeholder": _("Tìm bài viết…")}),
+        error_messages={
+            "max_length": _("Từ khóa dài quá %(limit_value)d ký tự."),
+            "null_characters_not_allowed": NUL_MESSAGE,
+        },
+    )
+    chuyen_muc = forms.ModelChoiceField(
+        label=_("Chuyên mục"),
+        queryset=Category.objects.only("name", "slug").order_by("position", "name"),
+        to_field_name="slug",
+        required=False,
+        empty_label=_("Tất cả chuyên mục"),
+        error_messages={"invalid_choice": _("Không có chuyên mục này.")},
+    )
+    tu = forms.DateField(
+        label=_("Từ ngày"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        error_messages={"invalid": _("Ngày không hợp lệ.")},
+    )
+    den = forms.DateField(
+        label=_("Đến ngày"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        error_messages={"invalid": _("Ngày không hợp lệ.")},
+    )
+
+    def clean_q(self):
+        return clean_line(self.cleaned_data["q"])
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("tu"), data.get("den")
+        if start and end and start > end:
+            self.add_error("den", _("Ngày kết thúc phải sau ngày bắt đầu."))
+        return data

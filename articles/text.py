@@ -6,6 +6,7 @@ Vietnamese. Everything here is pure functions on ``str`` so that models, forms,
 the importer and the search index all fold text the same way.
 """
 
+import html
 import re
 import unicodedata
 
@@ -86,3 +87,16 @@ def canonical_tone_placement(value: str) -> str:
 def clean_line(value: str) -> str:
     """NFC, with runs of whitespace collapsed to one space and the ends trimmed."""
     return _WHITESPACE_RE.sub(" ", nfc(value)).strip()
+
+
+_TAG_RE = re.compile(r"<[^>]*>")
+
+
+def html_to_text(value: str) -> str:
+    """The words of an HTML fragment: tags dropped, entities decoded.
+
+    ``html_to_text("<p>Hà&nbsp;Nội</p>") == "Hà Nội"``. The search index and the
+    result snippets read the body through this, so markup ("em", "strong",
+    "class") is never a word a reader can find.
+    """
+    return clean_line(html.unescape(_TAG_RE.sub(" ", value or "")))

@@ -1,11 +1,13 @@
 from django.urls import path, re_path
 
 from . import views
+from .feeds import SectionFeed
 
 app_name = "articles"
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
+    path("tim-kiem/", views.search, name="search"),
     path("chu-de/<slug:slug>/", views.TagView.as_view(), name="tag"),
     path("tac-gia/<slug:slug>/", views.AuthorView.as_view(), name="author"),
     path("binh-luan/<int:pk>/", views.comment_post, name="comment"),
@@ -15,5 +17,6 @@ urlpatterns = [
         views.article_detail,
         name="detail",
     ),
+    path("<slug:slug>/rss.xml", SectionFeed(), name="section-feed"),
     path("<slug:slug>/", views.CategoryView.as_view(), name="category"),
 ]

@@ -2,31 +2,41 @@
 
 import logging
 from collections import OrderedDict
+from datetime import datetime, time, timedelta
 
+from django.conf import settings
+from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import F, Window
 from django.db.models.functions import Coalesce, RowNumber
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 from django.views.generic import ListView, TemplateView
 
+from . import readership, seo
+from . import search as fulltext
 from .comments import OWN_PARAM, REPLY_PARAM, comment_section
 from .context_processors import site_context
-from .forms import CommentForm
-from .models import Article, Author, Category, Image, Tag
+from .forms import CommentForm, SearchForm
+from .models import Article, Author, Category, Image, MostRead, Tag
 from .origin import same_origin_required
 from .preview import preview_link_open
 from .renditions import PREFIX as RENDITION_PREFIX
 from .renditions import parse_name, rendition_bytes, spec_allowed
+from .search import highlight as highlight_terms
+from .search import search_terms, snippet
 from .services import CommentRefused, comment_create
 from .spam import client_ip, own_comment_token, rate_limit_retry_after
 
 logger = logging.getLogger(__name__)
 
 SECTION_BLOCK_SIZE = 4
+MOST_READ_SIZE = 5
+SEARCH_PAGE_SIZE = 20
 COMMENT_NOTICE_PARAM = "binh-luan"
 COMMENT_NOTICE_VALUE = "cho-duyet"
 
@@ -35,7 +45,8 @@ class HomeView(TemplateView):
     """Home: the lead story, "Nổi bật", "Tin mới" and a block per section.
 
     Template ``articles/home.html``; context ``lead``, ``featured``, ``latest``,
-    ``sections`` (a list of (category, articles) pairs in menu order).
+    ``sections`` (a list of (category, articles) pairs in menu order) and
+    ``most_read`` (``{"day": [...], "week": [...]}``).
     """
 
     template_name = "articles/home.html"
@@ -50,6 +61,9 @@ class HomeView(TemplateView):
             featured=[a for a in featured if a != lead][:4],
             latest=[a for a in latest if a != lead][:10],
             sections=self.section_blocks(),
+            most_read=readership.split_most_read(
+                published.ranked().with_rankings(), MOST_READ_SIZE
+            ),
             **kwargs,
         )
 
@@ -100,11 +114,17 @@ class CategoryView(ArticleListView):
     template_name = "articles/category.html"
 
     def get_queryset(self):
-        self.category = get_object_or_404(Category, slug=self.kwargs["slug"])
+        self.category = get_object_or_404(
+            Category.objects.select_related("parent"), slug=self.kwargs["slug"]
+        )
         return self.base_queryset().in_category(self.category)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(category=self.category, **kwargs)
+        return super().get_context_data(
+            category=self.category,
+            structured_data=seo.ld_json(seo.breadcrumbs(self.request, self.category)),
+            **kwargs,
+        )
 
 
 class TagView(ArticleListView):
@@ -131,19 +151,42 @@ class AuthorView(ArticleListView):
         return super().get_context_data(author=self.author, **kwargs)
 
 
-def _article_context(article, query, form=None, notice=False):
+def _article_context(request, article, query, form=None, notice=False):
+    tags = list(article.tags.all())
+    published = Article.objects.published()
+    # "Nổi bật" and "Đọc nhiều" (24 hours) in one query, split in Python.
+    featured_ids = (
+        published.filter(featured=True)
+        .exclude(pk=article.pk)
+        .order_by("-published_at", "-id")
+        .values("pk")[:MOST_READ_SIZE]
+    )
+    day_ranked = MostRead.objects.filter(window=MostRead.Window.DAY).values("article")
+    sidebar = list(
+        published.for_listing().among(featured_ids, day_ranked).with_rankings()
+    )
+    corrections = list(article.corrections.all())
+    site = site_context()["settings"]
     return {
         "article": article,
+        "tags": tags,
         "comments": comment_section(article, query),
-        "corrections": list(article.corrections.all()),
+        "corrections": corrections,
         "comment_form": form or CommentForm(article=article),
         "comment_notice": notice,
-        "related": list(Article.objects.related_to(article)[:6]),
-        "featured": list(
-            Article.objects.published()
-            .for_listing()
-            .filter(featured=True)
-            .exclude(pk=article.pk)[:5]
+        "related": list(
+            Article.objects.related_to(article, tag_ids=[t.pk for t in tags])[:6]
+        ),
+        "featured": [a for a in sidebar if a.pk != article.pk and a.featured][
+            :MOST_READ_SIZE
+        ],
+        "most_read": readership.split_most_read(sidebar, MOST_READ_SIZE),
+        "share_image": seo.share_image_url(request, article),
+        "structured_data": seo.ld_json(
+            [
+                seo.news_article(request, article, site, corrections=corrections),
+                seo.breadcrumbs(request, article.category, article),
+            ]
         ),
     }
 
@@ -159,7 +202,9 @@ def article_detail(request, category, slug, pk):
     (``articles.comments``); a URL showing a reader's waiting comment is never
     cached.
     """
-    article = get_object_or_404(Article.objects.for_detail(), pk=pk)
+    article = get_object_or_404(
+        Article.objects.for_detail().select_related("category__parent"), pk=pk
+    )
     if article.status == Article.Status.TAKEN_DOWN:
         return gone(request)
     preview = False
@@ -180,11 +225,13 @@ def article_detail(request, category, slug, pk):
             url = f"{url}?{request.META['QUERY_STRING']}"
         return HttpResponsePermanentRedirect(url)
     notice = request.GET.get(COMMENT_NOTICE_PARAM) == COMMENT_NOTICE_VALUE
-    context = _article_context(article, request.GET, notice=notice)
+    context = _article_context(request, article, request.GET, notice=notice)
     context["preview"] = preview
     response = render(request, "articles/article_detail.html", context)
     if preview or OWN_PARAM in request.GET:
         add_never_cache_headers(response)
+    else:
+        readership.record_view(article.pk)
     return response
 
 
@@ -211,7 +258,7 @@ def preview(request, token):
     if article.is_published():
         response = redirect(article.get_absolute_url())
     else:
-        context = _article_context(article, request.GET)
+        context = _article_context(request, article, request.GET)
         context["preview"] = True
         response = render(request, "articles/article_detail.html", context)
     response["X-Robots-Tag"] = "noindex, nofollow"
@@ -264,12 +311,74 @@ def comment_post(request, pk):
                 f"{article.get_absolute_url()}?{notice}&{own}#bl-{comment.pk}"
             )
     context = _article_context(
-        article, {REPLY_PARAM: request.POST.get("parent", "")}, form=form
+        request, article, {REPLY_PARAM: request.POST.get("parent", "")}, form=form
     )
     context["preview"] = False
     response = render(request, "articles/article_detail.html", context, status=400)
     add_never_cache_headers(response)
     return response
+
+
+@require_safe
+def search(request):
+    """Search at ``/tim-kiem/?q=``: tone marks and case ignored, paginated.
+
+    Template ``articles/search.html``; context ``form``, ``query``, ``terms``,
+    ``page_obj`` (results with ``title_html`` and ``snippet_html``) and
+    ``paginator``. Invalid filters answer 400 with the form's errors.
+    """
+    form = SearchForm(request.GET or None)
+    context = {
+        "form": form,
+        "query": "",
+        "terms": [],
+        "page_obj": None,
+        "max_results": fulltext.MAX_RESULTS,
+    }
+    status = 200
+    if form.is_bound and not form.is_valid():
+        status = 400
+    elif form.is_bound:
+        data = form.cleaned_data
+        terms = search_terms(data["q"])
+        context.update(query=data["q"], terms=terms)
+        if terms:
+            results = Article.objects.published().select_related("category", "cover")
+            if data["chuyen_muc"]:
+                results = results.in_category(data["chuyen_muc"])
+            if data["tu"]:
+                results = results.filter(published_at__gte=_day_start(data["tu"]))
+            if data["den"]:
+                end = _day_start(data["den"]) + timedelta(days=1)
+                results = results.filter(published_at__lt=end)
+            paginator = Paginator(results.search(terms), SEARCH_PAGE_SIZE)
+            page_obj = paginator.get_page(request.GET.get("page"))
+            for article in page_obj:
+                article.title_html = highlight_terms(article.title, terms)
+                article.snippet_html = snippet(article, terms)
+            context.update(page_obj=page_obj, paginator=paginator)
+    return render(request, "articles/search.html", context, status=status)
+
+
+def _day_start(day):
+    """Midnight of ``day`` in the paper's time zone (Vietnam)."""
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+@require_safe
+def robots_txt(request):
+    """Crawl rules: admin and previews out, both sitemaps announced."""
+    lines = [
+        "User-agent: *",
+        f"Disallow: /{settings.ADMIN_URL}",
+        "Disallow: /xem-truoc/",
+        "Disallow: /binh-luan/",
+        "",
+        f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}",
+        f"Sitemap: {request.build_absolute_uri('/sitemap-news.xml')}",
+        "",
+    ]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
 
 
 @require_safe

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.postgres",
+    "django.contrib.sitemaps",
     "csp",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -297,6 +298,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# Page views are counted in the cache and written to the database in batches
+# at most this often (seconds); `manage.py flush_views` can run from cron too.
+VIEW_FLUSH_INTERVAL = int(os.environ.get("VIEW_FLUSH_INTERVAL", "300"))
 
 # Serve uploaded media from Django itself: for development and single-machine
 # installs without nginx or object storage in front.

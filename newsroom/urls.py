@@ -3,11 +3,23 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.static import serve
 
-from articles.views import healthz, rendition
+from articles import sitemaps
+from articles.feeds import LatestArticlesFeed
+from articles.views import healthz, rendition, robots_txt
 
 urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
     path("healthz", healthz, name="healthz"),
+    path("robots.txt", robots_txt, name="robots"),
+    path("rss.xml", LatestArticlesFeed(), name="feed"),
+    path("sitemap.xml", sitemaps.index, name="sitemap"),
+    path("sitemap-news.xml", sitemaps.news, name="sitemap-news"),
+    path("sitemap/chuyen-muc.xml", sitemaps.sections, name="sitemap-sections"),
+    path(
+        "sitemap/bai-viet/<slug:slug>.xml",
+        sitemaps.section_articles,
+        name="sitemap-section",
+    ),
     path("", include("articles.urls")),
 ]
 

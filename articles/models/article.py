@@ -1,7 +1,20 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Case, Count, OuterRef, Prefetch, Q, Subquery, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    FilteredRelation,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -12,7 +25,10 @@ from ..html import sanitize_body
 from ..pictures import body_rights, images_missing_alt, with_image_sizes
 from ..text import vi_slugify
 from .base import NormalizedTextModel
-from .taxonomy import tag_manager
+from .taxonomy import TaggedArticle, tag_manager
+
+# How many of each kind of candidate "Đừng bỏ lỡ" ranks.
+RELATED_CANDIDATES = 30
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -91,21 +107,106 @@ class ArticleQuerySet(models.QuerySet):
             "tags",
         )
 
-    def related_to(self, article):
-        """Other published articles, the same section's first, newest first."""
+    def search(self, terms):
+        """Articles holding every folded term, best first (see ``articles.search``).
+
+        ``terms`` come from ``articles.search.search_terms(query)``; chain this on
+        ``published()`` so the public filter stays in one place.
+        """
+        from ..search import filter_and_rank
+
+        return filter_and_rank(self, terms)
+
+    def related_to(self, article, *, tag_ids=None, candidates=RELATED_CANDIDATES):
+        """ "Đừng bỏ lỡ" for ``article``: published, the article itself excluded.
+
+        Order: the editor's own picks (``related_articles``), then articles
+        sharing the most tags, then the same section, newest first within each.
+        ``tag_ids`` saves a query when the caller already holds the tags.
+
+        Candidates are bounded (the picks, the newest few hundred tagged with
+        one of the tags, the section's newest) so the ranking sorts a few
+        hundred rows, not the whole archive.
+        """
+        if tag_ids is None:
+            tag_ids = list(article.tags.values_list("pk", flat=True))
+        picks = Article.related_articles.through.objects.filter(from_article=article.pk)
+        tagged = TaggedArticle.objects.filter(tag__in=tag_ids).order_by(
+            "-content_object_id"
+        )
+        section_newest = (
+            Article.objects.published()
+            .filter(category_id=article.category_id)
+            .order_by("-published_at", "-id")
+            .values("pk")[:candidates]
+        )
+        parts = [picks.values("to_article"), section_newest]
+        if tag_ids:
+            parts.append(tagged.values("content_object")[: candidates * 10])
         return (
             self.published()
+            .among(*parts)
             .exclude(pk=article.pk)
             .annotate(
+                picked=Exists(picks.filter(to_article=OuterRef("pk"))),
+                shared_tags=Coalesce(
+                    Subquery(
+                        TaggedArticle.objects.filter(
+                            content_object=OuterRef("pk"), tag__in=tag_ids
+                        )
+                        .order_by()
+                        .values("content_object")
+                        .annotate(n=Count("pk"))
+                        .values("n")
+                    ),
+                    0,
+                ),
                 same_section=Case(
                     When(category_id=article.category_id, then=Value(1)),
                     default=Value(0),
-                )
+                ),
             )
             .select_related("category", "cover")
             .defer("body")
-            .order_by("-same_section", "-published_at", "-id")
+            .order_by(
+                "-picked", "-shared_tags", "-same_section", "-published_at", "-id"
+            )
         )
+
+    def among(self, *id_querysets):
+        """Rows whose id is in any of ``id_querysets`` (each ``.values("pk")``-like).
+
+        One ``IN`` over a ``UNION`` of small lists: an ``OR`` of several ``IN``
+        subqueries makes PostgreSQL scan the whole table instead. Each arm sits
+        in a derived table because SQLite refuses ``LIMIT`` inside a UNION arm.
+        """
+        sqls, params = [], []
+        for number, ids in enumerate(id_querysets):
+            sql, arm_params = ids.query.sql_with_params()
+            sqls.append(f"SELECT * FROM ({sql}) AS among_{number}")
+            params.extend(arm_params)
+        return self.filter(pk__in=RawSQL(" UNION ".join(sqls), params))
+
+    def with_rankings(self):
+        """Annotate ``day_position`` and ``week_position`` in "Đọc nhiều" (or None).
+
+        One LEFT JOIN per window on the small ``MostRead`` table; narrow the rows
+        first with ``ranked()`` or ``among()``.
+        """
+        return self.annotate(
+            day_rank=FilteredRelation("rankings", condition=Q(rankings__window="day")),
+            week_rank=FilteredRelation(
+                "rankings", condition=Q(rankings__window="week")
+            ),
+            day_position=F("day_rank__position"),
+            week_position=F("week_rank__position"),
+        )
+
+    def ranked(self):
+        """Articles in a "Đọc nhiều" list (positions from ``with_rankings()``)."""
+        from .readership import MostRead
+
+        return self.among(MostRead.objects.values("article"))
 
     def refresh_comment_counts(self):
         """Recount approved comments in the database, for every row in ``self``.
@@ -217,6 +318,17 @@ class Article(NormalizedTextModel):
     )
     featured = models.BooleanField(_("nổi bật"), default=False)
     comments_enabled = models.BooleanField(_("cho phép bình luận"), default=True)
+    related_articles = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="+",
+        verbose_name=_("tin liên quan chọn tay"),
+        help_text=_(
+            "Để trống để tự chọn theo thẻ chung rồi cùng chuyên mục. "
+            "Bài chọn ở đây đứng đầu khối “Đừng bỏ lỡ”."
+        ),
+    )
     seo_title = models.CharField(_("tiêu đề SEO"), max_length=100, blank=True)
     seo_description = models.CharField(_("mô tả SEO"), max_length=300, blank=True)
     view_count = models.PositiveIntegerField(_("lượt xem"), default=0, editable=False)

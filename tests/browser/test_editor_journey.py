@@ -68,7 +68,7 @@ def test_reporter_writes_editor_publishes_reader_finds_it(
     page.locator("#id_category").locator("xpath=..").locator(
         ".select2-selection"
     ).click()
-    page.locator(".select2-search__field").fill("Thời")
+    page.locator(".select2-container--open .select2-search__field").fill("Thời")
     page.locator(".select2-results__option", has_text="Thời sự").click()
     page.locator(".field-body [contenteditable=true]").click()
     page.keyboard.type(BODY)

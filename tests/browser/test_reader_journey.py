@@ -160,3 +160,26 @@ def test_comment_form_errors_are_in_vietnamese(
     expect(form.locator("[name=name]")).to_have_value("Trần Văn Đức")
     expect(form.locator("[name=body]")).to_have_value(COMMENT)
     assert not Comment.objects.exists()
+
+
+@pytest.mark.parametrize("size", ["desktop", "phone"])
+def test_reader_finds_the_reference_article_without_tone_marks(
+    request, size, reference_article, screenshot
+):
+    page = request.getfixturevalue(f"{size}_page")
+    page.goto("/")
+    box = page.get_by_role("searchbox", name="Tìm kiếm")
+    box.fill("ha noi hop tac")
+    with page.expect_response(is_navigation(page)) as navigation:
+        box.press("Enter")
+    assert_cacheable(navigation.value)
+    expect(page).to_have_url(re.compile(r"/tim-kiem/\?q=ha\+noi\+hop\+tac"))
+    result = page.locator(".search-result").first
+    expect(result.get_by_role("link", name=TITLE)).to_be_visible()
+    expect(result.locator("mark").first).to_have_text("Hà")
+    assert_fits_width(page)
+    screenshot(page, f"search-{size}")
+    with page.expect_response(is_navigation(page)):
+        result.get_by_role("link", name=TITLE).click()
+    expect(page.locator("h1")).to_have_text(TITLE)
+    assert page.context.cookies() == []

@@ -1,0 +1,321 @@
+"""Vietnamese full-text search, on PostgreSQL and on SQLite, with one contract.
+
+- Tone marks and case are ignored: "ha noi hop tac" finds "Hà Nội ... hợp tác"
+  and "đảng" and "dang" find each other.
+- Every word of the query must occur (title, sapo or body).
+- Ranking: all words in the title first, then all words in title and sapo,
+  then the rest; newer before older inside each tier. Only the newest
+  ``MAX_RESULTS`` matches are ranked (see below). Tiers rather than a
+  relevance score keep the order the same on both databases and predictable
+  for editors.
+
+The index lives in the database and is kept current by triggers, whichever path
+writes the row (admin, importer, ``QuerySet.update()``, a shell):
+
+- PostgreSQL: a ``tsvector`` column (title weight A, sapo B, body C) filled by
+  a BEFORE INSERT/UPDATE OF title, sapo, body trigger, with a GIN index. The
+  text-search configuration ``vi_unaccent`` is ``simple`` with ``unaccent``
+  in front, so "Đảng" is stored as "dang". A trigger rather than a generated
+  column because PostgreSQL recomputes stored generated columns on every
+  UPDATE, and the view-count flush updates many rows that did not change text.
+- SQLite: an FTS5 table (``unicode61 remove_diacritics 2``, which strips every
+  Vietnamese mark but leaves "đ", a letter of its own, so the triggers fold
+  it) with insert, update and delete triggers.
+
+The query is folded in Python with ``articles.text.fold`` and split into words,
+so punctuation, SQL, ``%`` or ``_`` never reach a query parser as syntax.
+"""
+
+import re
+
+from django.db import connections
+from django.db.models import BooleanField, Expression, IntegerField
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+from .text import fold, html_to_text
+
+MAX_TERMS = 12
+# Ranking sorts the newest matches only: a common word ("hà nội") matches a
+# third of a newspaper's archive, and sorting all of it for every search would
+# cost a full scan. The newest MAX_RESULTS matches come off the date index (or
+# off the GIN index for rare words) and only they are ranked.
+MAX_RESULTS = 1000
+MAX_TERM_LENGTH = 60
+SNIPPET_WORDS = 40
+
+TABLE = "articles_article"
+FTS_TABLE = "articles_article_fts"
+PG_CONFIG = "public.vi_unaccent"
+
+_TERM_RE = re.compile(r"[^\W_]+")
+_WORD_RE = re.compile(r"[^\W_]+")
+
+
+def search_terms(query: str) -> list[str]:
+    """The words of a reader's query, folded: ``"HÀ NỘI!"`` -> ``["ha", "noi"]``.
+
+    Duplicates are dropped and the list is capped, so a 500-character query
+    costs no more than a short one.
+    """
+    terms = []
+    for term in _TERM_RE.findall(fold(query or "")):
+        term = term[:MAX_TERM_LENGTH]
+        if term not in terms:
+            terms.append(term)
+    return terms[:MAX_TERMS]
+
+
+# --- the index ----------------------------------------------------------------
+
+_SQLITE_FOLD = "replace(replace({}, 'đ', 'd'), 'Đ', 'D')"
+
+
+def _sqlite_values(row: str) -> str:
+    return ", ".join(
+        [
+            _SQLITE_FOLD.format(f"coalesce({row}.title, '')"),
+            _SQLITE_FOLD.format(f"coalesce({row}.sapo, '')"),
+            _SQLITE_FOLD.format(f"articles_plain_text({row}.body)"),
+        ]
+    )
+
+
+SQLITE_TRIGGERS = {
+    f"{FTS_TABLE}_ai": f"""
+        CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_ai AFTER INSERT ON {TABLE} BEGIN
+            INSERT INTO {FTS_TABLE}(rowid, title, sapo, body)
+            VALUES (new.id, {_sqlite_values("new")});
+        END""",
+    f"{FTS_TABLE}_ad": f"""
+        CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_ad AFTER DELETE ON {TABLE} BEGIN
+            INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, title, sapo, body)
+            VALUES ('delete', old.id, {_sqlite_values("old")});
+        END""",
+    f"{FTS_TABLE}_au": f"""
+        CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_au
+        AFTER UPDATE OF title, sapo, body ON {TABLE} BEGIN
+            INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, title, sapo, body)
+            VALUES ('delete', old.id, {_sqlite_values("old")});
+            INSERT INTO {FTS_TABLE}(rowid, title, sapo, body)
+            VALUES (new.id, {_sqlite_values("new")});
+        END""",
+}
+
+PG_SETUP = [
+    "CREATE EXTENSION IF NOT EXISTS unaccent",
+    f"""
+    DO $$ BEGIN
+        IF NOT EXISTS (SELECT 1 FROM pg_ts_config WHERE cfgname = 'vi_unaccent') THEN
+            CREATE TEXT SEARCH CONFIGURATION {PG_CONFIG} (COPY = simple);
+            ALTER TEXT SEARCH CONFIGURATION {PG_CONFIG}
+                ALTER MAPPING FOR hword, hword_part, word WITH unaccent, simple;
+        END IF;
+    END $$""",
+    # Punctuation becomes a space, so "TP.HCM" is the words "tp" and "hcm" here
+    # as in SQLite's tokenizer, and "19/10/2023" is three numbers.
+    """
+    CREATE OR REPLACE FUNCTION articles_search_clean(value text) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+        SELECT regexp_replace(
+            regexp_replace(coalesce(value, ''), '&[#a-zA-Z0-9]+;', ' ', 'g'),
+            '[[:punct:]]', ' ', 'g')
+    $$""",
+    f"""
+    CREATE OR REPLACE FUNCTION articles_article_search_update() RETURNS trigger
+    LANGUAGE plpgsql AS $$
+    BEGIN
+        NEW.search_vector :=
+            setweight(to_tsvector('{PG_CONFIG}', articles_search_clean(NEW.title)), 'A')
+            || setweight(to_tsvector('{PG_CONFIG}',
+                                     articles_search_clean(NEW.sapo)), 'B')
+            || setweight(to_tsvector('{PG_CONFIG}', articles_search_clean(
+                   regexp_replace(coalesce(NEW.body, ''), '<[^>]*>', ' ', 'g'))), 'C');
+        RETURN NEW;
+    END $$""",
+    f"ALTER TABLE {TABLE} ADD COLUMN IF NOT EXISTS search_vector tsvector",
+    f"DROP TRIGGER IF EXISTS {TABLE}_search_update ON {TABLE}",
+    f"""
+    CREATE TRIGGER {TABLE}_search_update
+    BEFORE INSERT OR UPDATE OF title, sapo, body ON {TABLE}
+    FOR EACH ROW EXECUTE FUNCTION articles_article_search_update()""",
+    f"""
+    CREATE INDEX IF NOT EXISTS {TABLE}_search_idx ON {TABLE}
+    USING gin (search_vector)""",
+]
+
+
+def install_search_index(connection, *, rebuild: bool = False) -> bool:
+    """Create the index and its triggers if missing; fill it when new.
+
+    Idempotent: the migration calls it, and so does ``post_migrate``, because
+    SQLite rebuilds a table (dropping its triggers) when a later migration
+    alters a column. Returns True when it (re)built the index.
+    """
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT 1 FROM pg_trigger WHERE tgname = %s",
+                [f"{TABLE}_search_update"],
+            )
+            missing = cursor.fetchone() is None
+            if not (missing or rebuild):
+                return False
+            if missing:
+                for statement in PG_SETUP:
+                    cursor.execute(statement)
+            # Fires the trigger on every row: the vectors are computed afresh.
+            cursor.execute(f"UPDATE {TABLE} SET title = title")
+            return True
+        if connection.vendor == "sqlite":
+            cursor.execute(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' "
+                "AND name IN (%s, %s, %s)",
+                list(SQLITE_TRIGGERS),
+            )
+            missing = cursor.fetchone()[0] < len(SQLITE_TRIGGERS)
+            if not (missing or rebuild):
+                return False
+            cursor.execute(
+                f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5("
+                "title, sapo, body, content='', "
+                "tokenize='unicode61 remove_diacritics 2')"
+            )
+            for statement in SQLITE_TRIGGERS.values():
+                cursor.execute(statement)
+            cursor.execute(
+                f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('delete-all')"
+            )
+            cursor.execute(
+                f"INSERT INTO {FTS_TABLE}(rowid, title, sapo, body) "
+                f"SELECT id, {_sqlite_values(TABLE)} FROM {TABLE}"
+            )
+            return True
+    return False
+
+
+def register_sqlite_functions(sender, connection, **kwargs):
+    """Give every SQLite connection the function the index triggers call."""
+    if connection.vendor == "sqlite":
+        connection.connection.create_function(
+            "articles_plain_text", 1, html_to_text, deterministic=True
+        )
+
+
+# --- the query ----------------------------------------------------------------
+
+
+def _pg_query(terms, weights=""):
+    return " & ".join(f"{term}:{weights}" if weights else term for term in terms)
+
+
+def _fts_query(terms, columns=None):
+    words = " AND ".join(f'"{term}"' for term in terms)
+    if columns:
+        return f"{{{' '.join(columns)}}} : ({words})"
+    return words
+
+
+class RowSQL(Expression):
+    """SQL about the current article row, ``{row}`` standing for its table.
+
+    Unlike ``RawSQL``, the table reference follows the query's alias, so the
+    expression stays correct inside a subquery (where the table is ``U0``).
+    """
+
+    def __init__(self, sql, params, output_field):
+        super().__init__(output_field=output_field)
+        self.sql, self.params, self.alias = sql, list(params), None
+
+    def resolve_expression(self, query=None, *args, **kwargs):
+        clone = self.copy()
+        clone.alias = query.get_initial_alias() if query is not None else TABLE
+        return clone
+
+    def relabeled_clone(self, change_map):
+        clone = self.copy()
+        clone.alias = change_map.get(self.alias, self.alias)
+        return clone
+
+    def as_sql(self, compiler, connection):
+        row = compiler.quote_name_unless_alias(self.alias)
+        return self.sql.replace("{row}", row), self.params
+
+
+def filter_and_rank(queryset, terms):
+    """``queryset`` narrowed to articles holding every term, best first."""
+    if not terms:
+        return queryset.none()
+    vendor = connections[queryset.db].vendor
+    if vendor == "postgresql":
+        vector = '{row}."search_vector"'
+        match = RowSQL(
+            f"{vector} @@ to_tsquery('{PG_CONFIG}', %s)",
+            [_pg_query(terms)],
+            output_field=BooleanField(),
+        )
+        tier = RowSQL(
+            f"CASE WHEN {vector} @@ to_tsquery('{PG_CONFIG}', %s) THEN 2 "
+            f"WHEN {vector} @@ to_tsquery('{PG_CONFIG}', %s) THEN 1 ELSE 0 END",
+            [_pg_query(terms, "A"), _pg_query(terms, "AB")],
+            output_field=IntegerField(),
+        )
+    elif vendor == "sqlite":
+        match_sql = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"
+        match = RowSQL(
+            f'{{row}}."id" IN ({match_sql})',
+            [_fts_query(terms)],
+            output_field=BooleanField(),
+        )
+        tier = RowSQL(
+            f'CASE WHEN {{row}}."id" IN ({match_sql}) THEN 2 '
+            f'WHEN {{row}}."id" IN ({match_sql}) THEN 1 ELSE 0 END',
+            [_fts_query(terms, ["title"]), _fts_query(terms, ["title", "sapo"])],
+            output_field=IntegerField(),
+        )
+    else:  # pragma: no cover - the project runs on PostgreSQL or SQLite
+        raise NotImplementedError(vendor)
+    newest = queryset.filter(match).order_by("-published_at", "-id")
+    return (
+        queryset.filter(pk__in=newest.values("pk")[:MAX_RESULTS])
+        .annotate(search_tier=tier)
+        .order_by("-search_tier", "-published_at", "-id")
+    )
+
+
+# --- showing results ----------------------------------------------------------
+
+
+def highlight(text: str, terms) -> str:
+    """``text`` escaped, with the words that match a term wrapped in ``<mark>``."""
+    wanted = set(terms)
+    out = []
+    last = 0
+    for match in _WORD_RE.finditer(text):
+        if fold(match.group()) in wanted:
+            out.append(escape(text[last : match.start()]))
+            out.append(f"<mark>{escape(match.group())}</mark>")
+            last = match.end()
+    out.append(escape(text[last:]))
+    # Every piece was escaped above; only our <mark> tags are markup.
+    return mark_safe("".join(out))
+
+
+def snippet(article, terms, size: int = SNIPPET_WORDS) -> str:
+    """A few dozen words from the sapo or body around the first match."""
+    text = " ".join(filter(None, [article.sapo, html_to_text(article.body)]))
+    words = text.split()
+    wanted = set(terms)
+    first = next(
+        (
+            i
+            for i, word in enumerate(words)
+            if wanted & {fold(w) for w in _WORD_RE.findall(word)}
+        ),
+        0,
+    )
+    start = max(0, first - size // 4)
+    piece = " ".join(words[start : start + size])
+    prefix = "… " if start > 0 else ""
+    suffix = " …" if start + size < len(words) else ""
+    return highlight(f"{prefix}{piece}{suffix}", terms)

@@ -1,0 +1,265 @@
+"""Search: the same contract on SQLite (FTS5) and PostgreSQL (tsvector + GIN)."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from articles import search
+from articles.models import Article
+from articles.search import install_search_index, search_terms
+from tests.factories import CategoryFactory, PublishedArticleFactory
+
+pytestmark = pytest.mark.django_db
+
+REFERENCE_TITLE = "Hà Nội và TP.HCM hợp tác toàn diện nhằm thúc đẩy kinh tế - xã hội"
+
+
+def found(query, **filters):
+    qs = Article.objects.published().filter(**filters).search(search_terms(query))
+    return list(qs.values_list("title", flat=True))
+
+
+@pytest.fixture
+def reference():
+    return PublishedArticleFactory(
+        title=REFERENCE_TITLE,
+        sapo="Sáng 19/10, Thành ủy Hà Nội và Thành ủy TP.HCM ký kết chương trình.",
+        body="<p>Công tác xây dựng <strong>Đảng</strong> và hệ thống chính trị.</p>",
+    )
+
+
+class TestTerms:
+    def test_folds_case_tone_marks_and_d(self):
+        assert search_terms("HÀ NỘI hợp tác Đảng") == [
+            "ha",
+            "noi",
+            "hop",
+            "tac",
+            "dang",
+        ]
+
+    @pytest.mark.parametrize("query", ["", "   ", "!!! ... ---", "%", "_", "%_%"])
+    def test_punctuation_and_wildcards_have_no_terms(self, query):
+        assert search_terms(query) == []
+
+    def test_long_queries_are_capped(self):
+        assert len(search_terms(" ".join(f"tu{i}" for i in range(200)))) == 12
+
+
+class TestMatching:
+    @pytest.mark.parametrize(
+        "query",
+        ["ha noi hop tac", "HÀ NỘI hợp tác", "Hà Nội", "thuc day", "TP.HCM", "tphcm"],
+    )
+    def test_finds_the_reference_article_with_or_without_marks(self, reference, query):
+        if query == "tphcm":
+            # "TP.HCM" is two words on both databases; "tphcm" is a third spelling.
+            assert found(query) == []
+        else:
+            assert found(query) == [REFERENCE_TITLE]
+
+    @pytest.mark.parametrize("query", ["đảng", "dang", "ĐẢNG", "Dang"])
+    def test_dang_and_đảng_match_each_other(self, reference, query):
+        assert found(query) == [REFERENCE_TITLE]
+
+    def test_body_markup_is_not_searchable(self, reference):
+        assert found("strong") == []
+
+    def test_decomposed_query_matches(self, reference):
+        import unicodedata
+
+        assert found(unicodedata.normalize("NFD", "hợp tác")) == [REFERENCE_TITLE]
+
+    def test_every_word_must_occur(self, reference):
+        assert found("ha noi bong da") == []
+
+    def test_only_published_articles(self, reference):
+        PublishedArticleFactory(
+            title="Hà Nội ngày mai",
+            published_at=timezone.now() + timedelta(hours=1),
+        )
+        PublishedArticleFactory(title="Hà Nội bản nháp", status=Article.Status.DRAFT)
+        assert found("ha noi") == [REFERENCE_TITLE]
+
+    def test_index_follows_edits_and_deletes(self, reference):
+        reference.title = "Đổi tên bài viết"
+        reference.save()
+        assert found("doi ten") == ["Đổi tên bài viết"]
+        assert found("toan dien") == []
+        Article.objects.filter(pk=reference.pk).update(sapo="Sapo mới về Đà Nẵng")
+        assert found("da nang") == ["Đổi tên bài viết"]
+        reference.delete()
+        assert found("doi ten") == []
+
+    def test_index_is_rebuilt_when_its_triggers_are_lost(self, reference):
+        if connection.vendor != "sqlite":
+            pytest.skip("only SQLite drops triggers when a migration rebuilds a table")
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TRIGGER articles_article_fts_ai")
+        PublishedArticleFactory(title="Bài viết mới về Huế")
+        assert found("hue") == []
+        assert install_search_index(connection) is True
+        assert found("hue") == ["Bài viết mới về Huế"]
+
+
+class TestRanking:
+    def test_title_matches_rank_above_sapo_and_body_then_newest_first(self):
+        now = timezone.now()
+        body_old = PublishedArticleFactory(
+            title="Tin A", body="<p>Hà Nội mưa to</p>", published_at=now - timedelta(3)
+        )
+        title_old = PublishedArticleFactory(
+            title="Hà Nội mưa to", published_at=now - timedelta(5)
+        )
+        sapo_new = PublishedArticleFactory(
+            title="Tin B", sapo="Hà Nội mưa to", published_at=now - timedelta(1)
+        )
+        title_new = PublishedArticleFactory(
+            title="Mưa to ở Hà Nội", published_at=now - timedelta(2)
+        )
+        body_new = PublishedArticleFactory(
+            title="Tin C",
+            body="<p>Hà Nội mưa to</p>",
+            published_at=now - timedelta(hours=1),
+        )
+        assert found("ha noi mua") == [
+            title_new.title,
+            title_old.title,
+            sapo_new.title,
+            body_new.title,
+            body_old.title,
+        ]
+        assert body_old.pk  # five distinct articles
+
+    def test_only_the_newest_matches_are_ranked(self, client, monkeypatch):
+        monkeypatch.setattr(search, "MAX_RESULTS", 2)
+        now = timezone.now()
+        old_title = PublishedArticleFactory(
+            title="Huế mưa", published_at=now - timedelta(9)
+        )
+        body_new = PublishedArticleFactory(
+            title="Tin A", body="<p>Huế mưa</p>", published_at=now - timedelta(1)
+        )
+        title_new = PublishedArticleFactory(
+            title="Mưa ở Huế", published_at=now - timedelta(2)
+        )
+        assert found("hue mua") == [title_new.title, body_new.title]
+        assert old_title.pk
+
+        html = client.get("/tim-kiem/", {"q": "hue mua"}).content.decode()
+        assert "Hơn 2 kết quả cho “hue mua”, hiện 2 bài mới nhất." in html
+
+
+class TestSearchPage:
+    @pytest.mark.parametrize(
+        "query",
+        [
+            "",
+            "a",
+            "x" * 500,
+            "!!!",
+            "' OR 1=1 --",
+            '"; DROP TABLE articles_article; --',
+            "%",
+            "_",
+            "100%",
+            "NEAR(ha noi)",
+            "ha* AND -noi",
+            "title:ha",
+            "{title}: ha",
+            "ha&noi|!x",
+        ],
+    )
+    def test_odd_queries_answer_normally(self, client, reference, query):
+        response = client.get("/tim-kiem/", {"q": query})
+        assert response.status_code == 200
+        assert Article.objects.filter(pk=reference.pk).exists()
+
+    def test_too_long_query_is_a_form_error(self, client):
+        response = client.get("/tim-kiem/", {"q": "x" * 501})
+        assert response.status_code == 400
+        assert "Từ khóa dài quá 500 ký tự." in response.content.decode()
+
+    def test_results_highlight_matched_words(self, client, reference):
+        html = client.get("/tim-kiem/", {"q": "ha noi dang"}).content.decode()
+        assert "1 kết quả" in html
+        assert "<mark>Hà</mark> <mark>Nội</mark> và TP.HCM" in html
+        assert "<mark>Đảng</mark>" in html
+        assert 'name="robots" content="noindex' in html
+
+    def test_highlighting_escapes_html(self, client):
+        PublishedArticleFactory(title="Hà Nội <b>đẹp</b>")
+        html = client.get("/tim-kiem/", {"q": "ha noi"}).content.decode()
+        assert "&lt;b&gt;" in html and "<b>đẹp" not in html
+
+    def test_filters_by_section_and_dates(self, client):
+        north = CategoryFactory(slug="mien-bac")
+        sub = CategoryFactory(slug="ha-noi-moi", parent=north)
+        day = timezone.make_aware(timezone.datetime(2023, 10, 19, 6, 36))
+        inside = PublishedArticleFactory(
+            title="Hà Nội 1", category=sub, published_at=day
+        )
+        PublishedArticleFactory(title="Hà Nội 2", published_at=day)
+        PublishedArticleFactory(
+            title="Hà Nội 3", category=north, published_at=day - timedelta(days=30)
+        )
+        response = client.get(
+            "/tim-kiem/",
+            {
+                "q": "ha noi",
+                "chuyen_muc": "mien-bac",
+                "tu": "2023-10-19",
+                "den": "2023-10-19",
+            },
+        )
+        assert [a.pk for a in response.context["page_obj"]] == [inside.pk]
+
+    @pytest.mark.parametrize(
+        "params",
+        [
+            {"q": "ha", "chuyen_muc": "khong-co"},
+            {"q": "ha", "tu": "hôm qua"},
+            {"q": "ha", "tu": "2023-10-20", "den": "2023-10-19"},
+            {"q": "ha\x00"},
+        ],
+    )
+    def test_bad_filters_are_form_errors(self, client, params):
+        response = client.get("/tim-kiem/", params)
+        assert response.status_code == 400
+        assert 'class="field__error"' in response.content.decode()
+
+    def test_paginates_keeping_the_query(self, client):
+        for i in range(25):
+            PublishedArticleFactory(title=f"Hà Nội số {i}")
+        response = client.get("/tim-kiem/", {"q": "ha noi"})
+        html = response.content.decode()
+        assert response.context["paginator"].count == 25
+        assert "?q=ha+noi&amp;page=2" in html
+        second = client.get("/tim-kiem/", {"q": "ha noi", "page": "2"})
+        assert len(second.context["page_obj"]) == 5
+        assert client.get("/tim-kiem/", {"q": "ha noi", "page": "x"}).status_code == 200
+
+    def test_sets_no_cookie(self, client, reference):
+        response = client.get("/tim-kiem/", {"q": "ha noi"})
+        assert not response.cookies
+        assert "Cookie" not in response.get("Vary", "")
+
+
+def test_rebuild_command_restores_a_damaged_index(reference):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            fts = "articles_article_fts"
+            cursor.execute(f"INSERT INTO {fts}({fts}) VALUES ('delete-all')")
+        else:
+            cursor.execute("UPDATE articles_article SET search_vector = NULL")
+    assert found("ha noi") == []
+    out = StringIO()
+    call_command("rebuild_search_index", stdout=out)
+    assert "Đã dựng lại chỉ mục tìm kiếm." in out.getvalue()
+    assert found("ha noi") == [REFERENCE_TITLE]
