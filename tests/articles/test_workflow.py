@@ -585,3 +585,55 @@ def test_article_list_filters_by_status_author_and_mine(client):
     assert "Bài Bình Minh" in html and mine.title not in html
     html = client.get(url, {"trang-thai": "scheduled"}).content.decode()
     assert "Bài hẹn giờ" in html and "nr-status--scheduled" in html
+
+
+class TestEveryPublicListAgrees:
+    """Scheduled, embargoed and taken-down articles are absent from the feed,
+    the sitemaps and search exactly as from the article page."""
+
+    URLS = ["/rss.xml", "/sitemap-news.xml", "/sitemap/bai-viet/thoi-su.xml"]
+
+    def public_lists(self, client, article):
+        cache.clear()  # the sitemaps are page-cached; compare like with like
+        found = {
+            url: article.slug in client.get(url).content.decode() for url in self.URLS
+        }
+        results = client.get("/tim-kiem/", {"q": "cau long bien"}).content.decode()
+        found["/tim-kiem/"] = article.get_absolute_url() in results
+        found["page"] = client.get(article.get_absolute_url()).status_code == 200
+        return found
+
+    @pytest.fixture
+    def section(self):
+        return CategoryFactory(slug="thoi-su", name="Thời sự")
+
+    def test_scheduled_article_appears_everywhere_at_its_time(self, client, section):
+        when = timezone.now() + timedelta(hours=1)
+        article = PublishedArticleFactory(
+            category=section, title="Cầu Long Biên sửa xong", published_at=when
+        )
+        assert not any(self.public_lists(client, article).values())
+        with time_machine.travel(when + timedelta(minutes=1), tick=False):
+            assert all(self.public_lists(client, article).values())
+
+    def test_embargo_keeps_it_out_of_every_list_until_it_lifts(self, client, section):
+        until = timezone.now() + timedelta(hours=2)
+        article = PublishedArticleFactory(
+            category=section, title="Cầu Long Biên sửa xong", embargo_until=until
+        )
+        assert not any(self.public_lists(client, article).values())
+        with time_machine.travel(until + timedelta(minutes=1), tick=False):
+            assert all(self.public_lists(client, article).values())
+
+    def test_takedown_removes_it_from_every_list(self, client, section):
+        article = PublishedArticleFactory(
+            category=section, title="Cầu Long Biên sửa xong"
+        )
+        assert all(self.public_lists(client, article).values())
+        article_transition(
+            article=article,
+            name="takedown",
+            by=member(roles.MANAGING_EDITOR),
+            note="Quyết định của tòa án",
+        )
+        assert not any(self.public_lists(client, article).values())
