@@ -19,6 +19,17 @@ pytestmark = pytest.mark.django_db
 PASSWORD = "correct horse battery staple"
 
 
+def production_env() -> dict:
+    """This process's environment as a production process would have it.
+
+    The browser tests' conftest sets DJANGO_ALLOW_ASYNC_UNSAFE for Playwright;
+    a production process never has it (check --deploy rightly refuses it).
+    """
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "newsroom.settings", "DEBUG": "0"}
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    return env
+
+
 def assert_security_headers(response):
     headers = response.headers
     assert headers["Strict-Transport-Security"].startswith("max-age=31536000")
@@ -99,11 +110,8 @@ def test_foreign_host_is_400(client):
 
 def test_check_deploy_reports_no_warnings_with_production_settings():
     env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "newsroom.settings",
-        "DEBUG": "0",
-        "SECRET_KEY": "x" * 20
-        + "production-like-secret-key-for-the-check-9f8e7d6c5b4a",
+        **production_env(),
+        "SECRET_KEY": "production-like-secret-key-for-the-check-9f8e7d6c5b4a-xyz",
         "ALLOWED_HOSTS": "newsroom.example",
     }
     result = subprocess.run(
@@ -119,7 +127,7 @@ def test_check_deploy_reports_no_warnings_with_production_settings():
 
 
 def test_missing_secret_key_stops_production_start_up():
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "newsroom.settings", "DEBUG": "0"}
+    env = production_env()
     env.pop("SECRET_KEY", None)
     result = subprocess.run(
         [sys.executable, "manage.py", "check"],

@@ -77,7 +77,7 @@ def outage_site():
     direct = f"postgres://postgres@127.0.0.1:5432/{name}"
     pg_proxy, redis_proxy = Proxy(5432).start(), Proxy(REDIS_PORT).start()
     env = {
-        **os.environ,
+        **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
         "DJANGO_SETTINGS_MODULE": "newsroom.settings",
         "DEBUG": "0",
         "SECRET_KEY": SECRET,
