@@ -177,6 +177,36 @@ def test_phone_menu_works_by_keyboard(make_page, demo_site, javascript):
     expect(links.first).to_be_hidden()
 
 
+@pytest.mark.parametrize("size", ["desktop", "phone"])
+def test_tab_walks_the_whole_article_page_without_a_trap(make_page, demo_site, size):
+    """Tab moves forward through every control to the footer, focus always shown."""
+    page = make_page(size)
+    page.goto(demo_site.get_absolute_url())
+    seen = []
+    for _ in range(400):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(
+            """() => {
+              const el = document.activeElement;
+              const style = getComputedStyle(el);
+              return {
+                key: [...document.querySelectorAll('*')].indexOf(el) + ' '
+                  + el.outerHTML.slice(0, 80),
+                inFooter: el.closest('footer') !== null,
+                outline: style.outlineStyle !== 'none' || style.boxShadow !== 'none',
+              };
+            }"""
+        )
+        assert focused["outline"], focused["key"]
+        assert focused["key"] not in seen, f"focus came back to {focused['key']}"
+        seen.append(focused["key"])
+        if focused["inFooter"]:
+            break
+    else:
+        pytest.fail(f"Tab never reached the footer after {len(seen)} presses")
+    assert len(seen) > 10
+
+
 def test_desktop_shows_the_section_bar_without_a_menu_button(desktop_page, demo_site):
     page = desktop_page
     page.goto("/")
