@@ -76,7 +76,9 @@ class ArticleAdminForm(forms.ModelForm):
             # The admin runs the whole request in a transaction: the row stays
             # locked until this save commits, so two saves cannot interleave.
             current = (
-                Article.objects.select_for_update()
+                # of=self: PostgreSQL refuses FOR UPDATE on the nullable side of
+                # the outer join to the last editor.
+                Article.objects.select_for_update(of=("self",))
                 .filter(pk=self.instance.pk)
                 .values("version", "updated_at", "updated_by__username")
                 .first()
