@@ -6,6 +6,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 STAMP := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
 
 .DEFAULT_GOAL := help
 
@@ -18,7 +19,18 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'
 	touch $(STAMP)
 
-install: $(STAMP) ## Create .venv and install the pinned dependencies
+# axe-core for the browser tests' accessibility checks, pinned in package-lock.json.
+# Without npm the install still succeeds; the axe checks then skip (and fail under CI=true).
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $(NODE_STAMP)
+
+install: $(STAMP) ## Create .venv and install the pinned dependencies (and axe-core when npm is present)
+	@if command -v npm >/dev/null 2>&1; then \
+	  $(MAKE) --no-print-directory $(NODE_STAMP); \
+	else \
+	  echo "npm not found: skipping axe-core (browser accessibility checks will skip)"; \
+	fi
 
 run: install ## Serve the site with demo content on http://$(HOST):$(PORT)
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
@@ -53,7 +65,10 @@ check-deploy: install ## Django's deployment checks with production settings
 	DEBUG=0 SECRET_KEY=check-deploy-$$(date +%s)-not-a-real-secret-key-0123456789abcdef \
 	  ALLOWED_HOSTS=newsroom.example $(BIN)/python manage.py check --deploy --fail-level WARNING
 
+lighthouse: install ## Lighthouse (mobile) on home and the reference article, gunicorn + production settings; JSON in bench/results/
+	$(BIN)/python bench/lighthouse.py
+
 check: install ## Django's system checks
 	DEBUG=1 $(BIN)/python manage.py check
 
-.PHONY: help install run demo-data test test-browser lint format migrations-check check check-deploy load-test
+.PHONY: help install run demo-data test test-browser lint format migrations-check check check-deploy load-test lighthouse

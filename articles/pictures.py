@@ -19,7 +19,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from .renditions import NAME_RE, fallback_extension, rendition_name, widths_for
 
-ARTICLE_SIZES = "(min-width: 48rem) 42rem, calc(100vw - 2rem)"
+ARTICLE_SIZES = "(min-width: 48rem) 36rem, calc(100vw - 2rem)"
 
 
 @dataclass(frozen=True)

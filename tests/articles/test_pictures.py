@@ -42,7 +42,7 @@ def test_cover_is_a_picture_with_webp_and_the_original_format(client, photo):
     )
     assert f"{base}/16x9-30-40-w1920.webp 1920w" in cover
     assert f'<img src="{base}/16x9-30-40-w640.jpg"' in cover
-    assert 'sizes="(min-width: 48rem) 42rem, calc(100vw - 2rem)"' in cover
+    assert 'sizes="(min-width: 48rem) 36rem, calc(100vw - 2rem)"' in cover
     assert 'alt="Lễ ký kết" width="1920" height="1080"' in cover
     assert 'fetchpriority="high"' in cover and 'loading="lazy"' not in cover
 

@@ -114,6 +114,9 @@ def test_check_deploy_reports_no_warnings_with_production_settings():
         "SECRET_KEY": "production-like-secret-key-for-the-check-9f8e7d6c5b4a-xyz",
         "ALLOWED_HOSTS": "newsroom.example",
     }
+    # The browser tests' conftest sets this for the whole pytest session; the
+    # deployment check rightly refuses it, and production never has it.
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=settings.BASE_DIR,

@@ -153,3 +153,85 @@ def screenshot():
         return path
 
     return save
+
+
+AXE_JS = settings.BASE_DIR / "node_modules" / "axe-core" / "axe.min.js"
+# WCAG 2.0/2.1/2.2 A and AA rules, plus axe's best practices (landmarks,
+# one h1, heading order, ...).
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+AXE_BLOCKING = {"serious", "critical"}
+
+
+@pytest.fixture(scope="session")
+def axe_source():
+    """axe-core's script, installed from the npm registry by ``make install``."""
+    if not AXE_JS.exists():
+        reason = f"{AXE_JS} is missing: run `npm ci` (make install does it)"
+        if _in_ci():
+            pytest.fail(f"{reason} (accessibility checks cannot be skipped in CI)")
+        pytest.skip(reason)
+    return AXE_JS.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def axe(axe_source):
+    """Run axe-core on the page; return its violations, printing every one.
+
+    The script goes in through the DevTools protocol (``page.evaluate``), which
+    the page's Content-Security-Policy does not govern, so the policy the
+    reader gets stays exactly as served.
+    """
+
+    def run(page, *, context="document", rules=None) -> list[dict]:
+        if not page.evaluate("() => typeof window.axe === 'object'"):
+            page.evaluate(axe_source)
+        options = {"resultTypes": ["violations"]}
+        if rules:
+            options["runOnly"] = {"type": "rule", "values": rules}
+        else:
+            options["runOnly"] = {"type": "tag", "values": AXE_TAGS}
+        result = page.evaluate(f"options => axe.run({context}, options)", options)
+        violations = result["violations"]
+        for violation in violations:
+            targets = [node["target"] for node in violation["nodes"]][:5]
+            print(  # noqa: T201 - shown with -s, and with a failing test
+                f"axe {page.url}: {violation['impact']} {violation['id']} "
+                f"({len(violation['nodes'])}): {violation['help']} {targets}"
+            )
+        return violations
+
+    return run
+
+
+def blocking(violations: list[dict]) -> list[str]:
+    """The ids of violations of serious or critical impact."""
+    return [v["id"] for v in violations if v["impact"] in AXE_BLOCKING]
+
+
+@pytest.fixture
+def make_page(request, browser, live_server):
+    """Pages with other settings: ``make_page("phone", java_script_enabled=False)``.
+
+    Sizes are "desktop" (1366x768) and "phone" (390x844 touch screen); other
+    keyword arguments go to ``browser.new_context`` (``color_scheme``, ...).
+    """
+    opened = []
+
+    def make(size: str = "desktop", **options):
+        if size == "phone":
+            options = {
+                "viewport": PHONE,
+                "device_scale_factor": 2,
+                "is_mobile": True,
+                "has_touch": True,
+                **options,
+            }
+        else:
+            options = {"viewport": DESKTOP, **options}
+        context, page = _new_page(browser, live_server, **options)
+        opened.append((context, page))
+        return page
+
+    yield make
+    for context, page in opened:
+        _close(request, context, page)

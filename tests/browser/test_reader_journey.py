@@ -1,6 +1,7 @@
 """A reader's journey in a real browser, on the reference article.
 
-Home page -> the reference article -> a comment that waits for moderation, at
+Home page -> the section menu -> the reference article -> a comment that waits
+for moderation (the moderator's side is test_moderation_journey.py), at
 desktop and phone sizes, with screenshots in tests/browser/screenshots/.
 """
 
@@ -78,7 +79,17 @@ def test_reader_reads_the_reference_article_and_comments(
     home = page.goto("/")
     assert_cacheable(home)
     assert_fits_width(page)
-    screenshot(page, f"home-{size}")
+    screenshot(page, f"journey-home-{size}")
+
+    # To the section through the menu: a bar on a desktop, a button on a phone.
+    if size == "phone":
+        page.locator("details.sections__menu summary").click()
+    with page.expect_response(is_navigation(page)) as navigation:
+        visible(page.get_by_role("link", name="Dòng chảy", exact=True)).click()
+    assert_cacheable(navigation.value)
+    expect(page.locator("h1")).to_have_text("Dòng chảy")
+    assert_fits_width(page)
+    screenshot(page, f"journey-section-{size}")
 
     with page.expect_response(is_navigation(page)) as navigation:
         visible(page.get_by_role("link", name=TITLE)).click()
@@ -102,7 +113,7 @@ def test_reader_reads_the_reference_article_and_comments(
     )
     expect(visible(page.get_by_text("(0) Bình luận"))).to_be_visible()
     assert_fits_width(page)
-    screenshot(page, f"article-{size}")
+    screenshot(page, f"journey-article-{size}")
 
     form = page.locator("section#binh-luan form")
     form.locator("[name=name]").fill("Nguyễn Thị Hoà")
@@ -117,7 +128,7 @@ def test_reader_reads_the_reference_article_and_comments(
     expect(waiting).to_contain_text(COMMENT)
     expect(waiting).to_contain_text("Đang chờ duyệt (chỉ bạn thấy)")
     expect(visible(page.get_by_text("(0) Bình luận"))).to_be_visible()
-    screenshot(page, f"comment-pending-{size}")
+    screenshot(page, f"journey-comment-pending-{size}")
 
     comment = Comment.objects.get(article=reference_article)
     assert comment.status == Comment.Status.PENDING
