@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from .models import Article, ArticleAuthor, Correction, PreviewLink, Revision
+from .pagecache import purge_articles_on_commit
 from .preview import preview_link_create, preview_link_revoke, preview_url
 from .revisions import revision_create, revision_diff, revision_restore
 from .rights import article_image_warnings
@@ -537,11 +538,18 @@ class ArticleAdmin(admin.ModelAdmin):
 
     @admin.action(description=gettext_lazy("Đánh dấu nổi bật"))
     def mark_featured(self, request, queryset):
-        self._report(request, queryset.update(featured=True))
+        self._set_featured(request, queryset, True)
 
     @admin.action(description=gettext_lazy("Bỏ đánh dấu nổi bật"))
     def unmark_featured(self, request, queryset):
-        self._report(request, queryset.update(featured=False))
+        self._set_featured(request, queryset, False)
+
+    def _set_featured(self, request, queryset, featured):
+        # update() sends no save signal: tell the page cache ourselves.
+        ids = list(queryset.values_list("pk", flat=True))
+        changed = Article.objects.filter(pk__in=ids).update(featured=featured)
+        purge_articles_on_commit(ids, extra=["featured"])
+        self._report(request, changed)
 
     @admin.action(description=gettext_lazy("Đóng bình luận"))
     def close_comments(self, request, queryset):
