@@ -91,11 +91,30 @@ class ArticleQuerySet(models.QuerySet):
             "tags",
         )
 
-    def related_to(self, article):
-        """Other published articles, the same section's first, newest first."""
-        return (
+    def related_to(self, article, limit=6):
+        """Other published articles, the same section's first, newest first.
+
+        The candidates are the section's newest ``limit`` and the paper's
+        newest ``limit``, each read from an index and stopped at ``LIMIT``; only
+        those few rows are ordered. (Ordering every published article by "same
+        section first" reads the whole table.)
+        """
+        from django.db import connections
+
+        base = (
             self.published()
             .exclude(pk=article.pk)
+            .order_by("-published_at", "-id")
+            .values("pk")
+        )
+        same = base.filter(category_id=article.category_id)[:limit]
+        newest = base[:limit]
+        if connections[self.db].features.supports_slicing_ordering_in_compound:
+            candidates = Q(pk__in=same.union(newest, all=True))
+        else:  # SQLite: no LIMIT inside UNION, but inside IN
+            candidates = Q(pk__in=same) | Q(pk__in=newest)
+        return (
+            self.model.objects.filter(candidates)
             .annotate(
                 same_section=Case(
                     When(category_id=article.category_id, then=Value(1)),
@@ -270,18 +289,29 @@ class Article(NormalizedTextModel):
             ("embargo_article", _("Đặt hoặc bỏ lệnh cấm đăng")),
             ("takedown_article", _("Gỡ bài vì lý do pháp lý")),
         ]
+        # Every listing orders by (published_at DESC, id DESC): the id is in
+        # each index so the database reads rows in order and stops at LIMIT,
+        # with no sort step (checked with EXPLAIN in tests/articles/test_indexes.py).
         indexes = [
-            # Home "Tin mới", feeds, sitemaps.
-            models.Index(fields=["status", "-published_at"], name="article_latest_idx"),
-            # Section pages and per-section blocks.
+            # Home "Tin mới", feeds, sitemaps, "Đừng bỏ lỡ" beyond the section.
             models.Index(
-                fields=["category", "status", "-published_at"],
+                fields=["status", "-published_at", "-id"], name="article_latest_idx"
+            ),
+            # Section pages and the home page's per-section blocks.
+            models.Index(
+                fields=["category", "status", "-published_at", "-id"],
                 name="article_section_idx",
             ),
             # "Nổi bật".
             models.Index(
-                fields=["featured", "status", "-published_at"],
+                fields=["featured", "status", "-published_at", "-id"],
                 name="article_featured_idx",
+            ),
+            # The next embargo to lift (articles.pagecache.next_change_at).
+            models.Index(
+                fields=["embargo_until"],
+                name="article_embargo_idx",
+                condition=Q(embargo_until__isnull=False),
             ),
         ]
 
