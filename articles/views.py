@@ -18,6 +18,7 @@ from .forms import CommentForm
 from .models import Article, Author, Category, Image, Tag
 from .origin import same_origin_required
 from .pagecache import mark_cacheable
+from .pagination import WindowPaginator
 from .preview import preview_link_open
 from .renditions import PREFIX as RENDITION_PREFIX
 from .renditions import parse_name, rendition_bytes, spec_allowed
@@ -103,6 +104,7 @@ class ArticleListView(ListView):
     """A paginated list of published articles; bad page numbers are 404s."""
 
     paginate_by = 20
+    paginator_class = WindowPaginator
     template_name = "articles/article_list.html"
     context_object_name = "articles"
 
