@@ -229,6 +229,7 @@ class PageCacheMiddleware:
         response = HttpResponse(entry["content"])
         for name, value in entry["headers"].items():
             response[name] = value
+        response["Content-Length"] = str(len(entry["content"]))
         response["X-Page-Cache"] = "hit"
         return get_conditional_response(
             request,

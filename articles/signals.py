@@ -35,17 +35,25 @@ comments_changed = Signal()
 # -- page cache (articles.pagecache): purge exactly what a change shows -------
 
 
+# Saving only these fields changes nothing a cached page shows.
+UNSEEN_FIELDS = {"view_count", "comment_count", "updated_at", "updated_by"}
+
+
+def _pages_unchanged(raw, update_fields) -> bool:
+    return raw or bool(update_fields and set(update_fields) <= UNSEEN_FIELDS)
+
+
 @receiver(pre_save, sender=Article)
 @receiver(pre_delete, sender=Article)
-def remember_article_pages(sender, instance, raw=False, **kwargs):
-    if instance.pk and not raw:
+def remember_article_pages(sender, instance, raw=False, update_fields=None, **kw):
+    if instance.pk and not _pages_unchanged(raw, update_fields):
         instance._pages_before = pagecache.groups_before(instance.pk)
 
 
 @receiver(post_save, sender=Article)
 @receiver(post_delete, sender=Article)
-def purge_article_pages(sender, instance, raw=False, **kwargs):
-    if raw:
+def purge_article_pages(sender, instance, raw=False, update_fields=None, **kw):
+    if _pages_unchanged(raw, update_fields):
         return
     before = getattr(instance, "_pages_before", set())
     pagecache.purge_articles_on_commit([instance.pk], before=before)
