@@ -77,7 +77,7 @@ class ArticleAdminForm(forms.ModelForm):
             # The admin runs the whole request in a transaction: the row stays
             # locked until this save commits, so two saves cannot interleave.
             current = (
-                Article.objects.select_for_update()
+                Article.objects.select_for_update(of=("self",))
                 .filter(pk=self.instance.pk)
                 .values("version", "updated_at", "updated_by__username")
                 .first()
