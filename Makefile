@@ -61,6 +61,10 @@ migrations-check: install ## Fail if a model change lacks a migration
 load-test: install ## Bounded loopback load test: 2,000 mixed requests, 50 clients
 	$(BIN)/python bench/load_mixed.py --requests 2000 --concurrency 50
 
+bench: install ## Benchmark: bare view, pages uncached/cached/nginx (BENCH_DATABASE_URL)
+	@command -v wrk >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
 check-deploy: install ## Django's deployment checks with production settings
 	DEBUG=0 SECRET_KEY=check-deploy-$$(date +%s)-not-a-real-secret-key-0123456789abcdef \
 	  ALLOWED_HOSTS=newsroom.example $(BIN)/python manage.py check --deploy --fail-level WARNING
@@ -71,4 +75,4 @@ lighthouse: install ## Lighthouse (mobile) on home and the reference article, gu
 check: install ## Django's system checks
 	DEBUG=1 $(BIN)/python manage.py check
 
-.PHONY: help install run demo-data test test-browser lint format migrations-check check check-deploy load-test lighthouse
+.PHONY: help install run demo-data test test-browser lint format migrations-check check check-deploy load-test lighthouse bench

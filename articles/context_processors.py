@@ -9,20 +9,27 @@ from django.core.cache import cache
 
 from .models import Category, SiteSettings
 
-SITE_CACHE_KEY = "site:context:v1"
+SITE_CACHE_KEY = "site:context:v2"
 SITE_CACHE_TIMEOUT = 60 * 60
 
 
 def site_context() -> dict:
     data = cache.get(SITE_CACHE_KEY)
     if data is None:
+        categories = list(
+            Category.objects.only(
+                "name", "slug", "position", "parent_id", "show_in_menu"
+            )
+        )
+        children = {}
+        for category in categories:
+            if category.parent_id:
+                children.setdefault(category.parent_id, []).append(category.pk)
         data = {
             "settings": SiteSettings.load(),
-            "menu": list(
-                Category.objects.filter(parent=None, show_in_menu=True).only(
-                    "name", "slug", "position"
-                )
-            ),
+            "menu": [c for c in categories if c.parent_id is None and c.show_in_menu],
+            # Sub-section ids by section id, for the home page's blocks.
+            "children": children,
         }
         cache.set(SITE_CACHE_KEY, data, SITE_CACHE_TIMEOUT)
     return data

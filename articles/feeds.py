@@ -10,6 +10,7 @@ from django.utils.html import escape
 
 from .context_processors import site_context
 from .models import Article, ArticleAuthor, Category
+from .pagecache import mark_cacheable
 
 FEED_SIZE = 50
 
@@ -74,7 +75,8 @@ class LatestArticlesFeed(Feed):
 
     def __call__(self, request, *args, **kwargs):
         self.request = request
-        return super().__call__(request, *args, **kwargs)
+        response = super().__call__(request, *args, **kwargs)
+        return mark_cacheable(response, ["latest"])
 
 
 class SectionFeed(LatestArticlesFeed):

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import Article, Comment, Image
+from .pagecache import purge_articles_on_commit
 from .pictures import body_rights
 from .spam import assess, body_fingerprint, claim_post, hash_ip
 
@@ -226,5 +227,6 @@ def articles_refresh_rights(*, image: Image) -> int:
         rights = body_rights(article.body)
         if rights != article.body_image_rights:
             Article.objects.filter(pk=article.pk).update(body_image_rights=rights)
+            purge_articles_on_commit([article.pk])
             changed += 1
     return changed

@@ -10,14 +10,96 @@ cache connects a receiver to it to purge those articles' pages.
 """
 
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from django.dispatch import Signal, receiver
 
+from . import pagecache
 from .context_processors import forget_site_context
-from .models import BlockedTerm, Category, Comment, Image, SiteSettings
+from .models import (
+    Article,
+    ArticleAuthor,
+    Author,
+    BlockedTerm,
+    Category,
+    Comment,
+    Image,
+    SiteSettings,
+    Tag,
+    TaggedArticle,
+)
 from .spam import forget_blocklist
 
 comments_changed = Signal()
+
+
+# -- page cache (articles.pagecache): purge exactly what a change shows -------
+
+
+# Saving only these fields changes nothing a cached page shows.
+UNSEEN_FIELDS = {"view_count", "comment_count", "updated_at", "updated_by"}
+
+
+def _pages_unchanged(raw, update_fields) -> bool:
+    return raw or bool(update_fields and set(update_fields) <= UNSEEN_FIELDS)
+
+
+@receiver(pre_save, sender=Article)
+@receiver(pre_delete, sender=Article)
+def remember_article_pages(sender, instance, raw=False, update_fields=None, **kw):
+    if instance.pk and not _pages_unchanged(raw, update_fields):
+        instance._pages_before = pagecache.groups_before(instance.pk)
+
+
+@receiver(post_save, sender=Article)
+@receiver(post_delete, sender=Article)
+def purge_article_pages(sender, instance, raw=False, update_fields=None, **kw):
+    if _pages_unchanged(raw, update_fields):
+        return
+    before = getattr(instance, "_pages_before", set())
+    pagecache.purge_articles_on_commit([instance.pk], before=before)
+
+
+@receiver([post_save, post_delete], sender=TaggedArticle)
+def purge_tag_listing(sender, instance, raw=False, **kwargs):
+    # The article's other pages are purged by its own save; the tag page that
+    # gains or loses it is this one.
+    if not raw:
+        pagecache.purge_articles_on_commit(
+            [instance.content_object_id], extra=[f"tag:{instance.tag_id}"]
+        )
+
+
+@receiver([post_save, post_delete], sender=ArticleAuthor)
+def purge_author_listing(sender, instance, raw=False, **kwargs):
+    if not raw:
+        pagecache.purge_articles_on_commit(
+            [instance.article_id], extra=[f"author:{instance.author_id}"]
+        )
+
+
+@receiver([post_save, post_delete], sender=Author)
+def purge_author_pages(sender, instance, **kwargs):
+    groups = [f"author:{instance.pk}", f"byline:{instance.pk}"]
+    transaction.on_commit(lambda: pagecache.purge(groups))
+
+
+@receiver([post_save, post_delete], sender=Tag)
+def purge_tag_pages(sender, instance, **kwargs):
+    groups = [f"tag:{instance.pk}", f"tagname:{instance.pk}"]
+    transaction.on_commit(lambda: pagecache.purge(groups))
+
+
+@receiver([post_save, post_delete], sender=Category)
+@receiver([post_save, post_delete], sender=SiteSettings)
+def purge_every_page(sender, **kwargs):
+    # A section's name is in the menu and on every card; the paper's settings
+    # in every header and footer: every page shows them.
+    transaction.on_commit(pagecache.purge_all)
+
+
+@receiver(comments_changed)
+def purge_comment_pages(sender, article_ids, **kwargs):
+    pagecache.purge([f"article:{pk}" for pk in article_ids])
 
 
 @receiver([post_save, post_delete], sender=SiteSettings)

@@ -17,12 +17,11 @@ from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.cache import cache_page
 
 from .context_processors import site_context
 from .models import Article, Category
+from .pagecache import cacheable
 
-SITEMAP_CACHE_SECONDS = 15 * 60
 NEWS_WINDOW = timedelta(hours=48)
 NEWS_LIMIT = 1000  # Google News reads at most 1,000 URLs per news sitemap.
 
@@ -57,7 +56,7 @@ class ArticleSitemap(Sitemap):
         return item.updated_at
 
 
-@cache_page(SITEMAP_CACHE_SECONDS)
+@cacheable(["latest"])
 def index(request):
     """The sitemap index: section pages, then every page of every section."""
     sections = {c.pk: c for c in Category.objects.all()}
@@ -84,14 +83,14 @@ def index(request):
     return _xml("sitemaps/index.xml", {"sitemaps": entries})
 
 
-@cache_page(SITEMAP_CACHE_SECONDS)
+@cacheable(["latest"])
 def sections(request):
     return sitemap_views.sitemap(
         request, sitemaps={"chuyen-muc": SectionSitemap()}, section="chuyen-muc"
     )
 
 
-@cache_page(SITEMAP_CACHE_SECONDS)
+@cacheable(["latest"])
 def section_articles(request, slug):
     section = get_object_or_404(Category, slug=slug)
     return sitemap_views.sitemap(
@@ -99,7 +98,7 @@ def section_articles(request, slug):
     )
 
 
-@cache_page(5 * 60)
+@cacheable(["latest"])
 def news(request):
     """Google News sitemap: articles published in the last 48 hours."""
     since = timezone.now() - NEWS_WINDOW

@@ -7,8 +7,7 @@ from datetime import datetime, time, timedelta
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import F, Window
-from django.db.models.functions import Coalesce, RowNumber
+from django.db.models import Q
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -24,6 +23,8 @@ from .context_processors import site_context
 from .forms import CommentForm, SearchForm
 from .models import Article, Author, Category, Image, MostRead, Tag
 from .origin import same_origin_required
+from .pagecache import mark_cacheable
+from .pagination import WindowPaginator
 from .preview import preview_link_open
 from .renditions import PREFIX as RENDITION_PREFIX
 from .renditions import parse_name, rendition_bytes, spec_allowed
@@ -67,35 +68,49 @@ class HomeView(TemplateView):
             **kwargs,
         )
 
+    def render_to_response(self, context, **kwargs):
+        return mark_cacheable(super().render_to_response(context, **kwargs), ["home"])
+
     @staticmethod
     def section_blocks():
         """The newest articles of each menu section, sub-sections included.
 
-        One query whatever the number of sections: a window function numbers
-        each section's articles and keeps the first few.
+        One query whatever the number of sections: a ``LIMIT`` query per
+        section, each walking an index from the newest end, joined with
+        ``UNION ALL``. (A window function numbering every published article of
+        the menu sections reads them all: at a million articles, a full scan.)
         """
-        menu = site_context()["menu"]
+        data = site_context()
+        menu = data["menu"]
         if not menu:
             return []
-        rows = (
-            Article.objects.published()
-            .annotate(section_id=Coalesce(F("category__parent_id"), F("category_id")))
-            .filter(section_id__in=[c.pk for c in menu])
-            .annotate(
-                row=Window(
-                    RowNumber(),
-                    partition_by=[F("section_id")],
-                    order_by=[F("published_at").desc(), F("id").desc()],
-                )
+        children = data.get("children", {})
+        published = Article.objects.published()
+        parts = {
+            c.pk: published.filter(category__in=[c.pk, *children.get(c.pk, ())])
+            .order_by("-published_at", "-id")
+            .values("pk")[:SECTION_BLOCK_SIZE]
+            for c in menu
+        }
+        if connection.features.supports_slicing_ordering_in_compound:
+            # PostgreSQL: each part walks its index and stops after a few rows.
+            first, *rest = parts.values()
+            rows = Article.objects.for_listing().filter(
+                pk__in=first.union(*rest, all=True) if rest else first
             )
-            .filter(row__lte=SECTION_BLOCK_SIZE)
-            .select_related("category", "cover")
-            .defer("body")
-            .order_by("section_id", "row")
-        )
+        else:
+            # SQLite allows no LIMIT inside UNION, but does inside IN.
+            cond = Q()
+            for q in parts.values():
+                cond |= Q(pk__in=q)
+            rows = Article.objects.for_listing().filter(cond)
+        section_of = {pk: pk for pk in parts}
+        for pk, subs in children.items():
+            for sub in subs:
+                section_of[sub] = pk
         by_section = OrderedDict((c.pk, (c, [])) for c in menu)
-        for article in rows:
-            by_section[article.section_id][1].append(article)
+        for article in rows:  # newest first (for_listing's order)
+            by_section[section_of[article.category_id]][1].append(article)
         return [block for block in by_section.values() if block[1]]
 
 
@@ -103,11 +118,18 @@ class ArticleListView(ListView):
     """A paginated list of published articles; bad page numbers are 404s."""
 
     paginate_by = 20
+    paginator_class = WindowPaginator
     template_name = "articles/article_list.html"
     context_object_name = "articles"
 
+    cache_group = None
+
     def base_queryset(self):
         return Article.objects.published().for_listing()
+
+    def render_to_response(self, context, **kwargs):
+        response = super().render_to_response(context, **kwargs)
+        return mark_cacheable(response, [self.cache_group()])
 
 
 class CategoryView(ArticleListView):
@@ -126,6 +148,9 @@ class CategoryView(ArticleListView):
             **kwargs,
         )
 
+    def cache_group(self):
+        return f"category:{self.category.pk}"
+
 
 class TagView(ArticleListView):
     template_name = "articles/tag.html"
@@ -136,6 +161,9 @@ class TagView(ArticleListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(tag=self.tag, **kwargs)
+
+    def cache_group(self):
+        return f"tag:{self.tag.pk}"
 
 
 class AuthorView(ArticleListView):
@@ -149,6 +177,9 @@ class AuthorView(ArticleListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(author=self.author, **kwargs)
+
+    def cache_group(self):
+        return f"author:{self.author.pk}"
 
 
 def _article_context(request, article, query, form=None, notice=False):
@@ -230,9 +261,20 @@ def article_detail(request, category, slug, pk):
     response = render(request, "articles/article_detail.html", context)
     if preview or OWN_PARAM in request.GET:
         add_never_cache_headers(response)
-    else:
-        readership.record_view(article.pk)
-    return response
+        return response
+    readership.record_view(article.pk)
+    response.counts_view = article.pk  # hits from the page cache count too
+    return mark_cacheable(response, article_page_groups(article, context))
+
+
+def article_page_groups(article, context):
+    """What an article page shows, as page-cache groups (``articles.pagecache``)."""
+    groups = {f"article:{article.pk}", f"related:{article.category_id}", "featured"}
+    if any(a.category_id != article.category_id for a in context["related"]):
+        groups.add("latest")  # "Đừng bỏ lỡ" reaches beyond the section
+    groups.update(f"byline:{a.pk}" for a in article.byline)
+    groups.update(f"tagname:{t.pk}" for t in article.tags.all())
+    return groups
 
 
 def gone(request):
@@ -357,7 +399,8 @@ def search(request):
                 article.title_html = highlight_terms(article.title, terms)
                 article.snippet_html = snippet(article, terms)
             context.update(page_obj=page_obj, paginator=paginator)
-    return render(request, "articles/search.html", context, status=status)
+    response = render(request, "articles/search.html", context, status=status)
+    return mark_cacheable(response, ["latest"]) if status == 200 else response
 
 
 def _day_start(day):

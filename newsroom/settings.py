@@ -68,6 +68,8 @@ MIDDLEWARE = [
     "articles.middleware.SecurityHeadersMiddleware",
     "articles.middleware.NewsroomCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Above sessions, CSRF and auth: a cached page is served without them.
+    "articles.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -139,6 +141,18 @@ if REDIS_URL:
     DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Page cache (articles.pagecache): anonymous public pages kept in the cache
+# above, purged precisely when what they show changes; Cache-Control tells
+# browsers (max-age) and shared caches, nginx or a CDN (s-maxage), how long
+# they may reuse a page without asking; after that they revalidate (ETag, 304).
+PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", default=True)
+PAGE_CACHE_TIMEOUT = int(os.environ.get("PAGE_CACHE_TIMEOUT", 600))
+PAGE_BROWSER_MAX_AGE = int(os.environ.get("PAGE_BROWSER_MAX_AGE", 30))
+PAGE_SHARED_MAX_AGE = int(os.environ.get("PAGE_SHARED_MAX_AGE", 1))
+
+# `make bench` turns on a bare "ok" view at /__bench__/ok; never in production.
+BENCH_BARE_VIEW = env_bool("BENCH_BARE_VIEW", default=False)
 
 _VALIDATORS = "django.contrib.auth.password_validation"
 AUTH_PASSWORD_VALIDATORS = [

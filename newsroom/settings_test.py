@@ -21,3 +21,6 @@ STORAGES = {
 }
 # The test client speaks plain HTTP.
 SECURE_SSL_REDIRECT = False
+# Most tests count queries on repeated GETs: the page cache would answer them.
+# Tests of the cache turn it on (tests/articles/test_pagecache.py).
+PAGE_CACHE_ENABLED = False

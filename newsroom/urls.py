@@ -44,5 +44,11 @@ if settings.SERVE_MEDIA:
     )
 urlpatterns = media_patterns + urlpatterns
 
+if settings.BENCH_BARE_VIEW:
+    # `make bench` only: the framework's ceiling on the same server and settings.
+    from django.http import HttpResponse
+
+    urlpatterns.insert(0, path("__bench__/ok", lambda request: HttpResponse("ok")))
+
 handler404 = "articles.errors.page_not_found"
 handler500 = "articles.errors.server_error"

@@ -382,18 +382,29 @@ class Article(NormalizedTextModel):
             ("embargo_article", _("Đặt hoặc bỏ lệnh cấm đăng")),
             ("takedown_article", _("Gỡ bài vì lý do pháp lý")),
         ]
+        # Every listing orders by (published_at DESC, id DESC): the id is in
+        # each index so the database reads rows in order and stops at LIMIT,
+        # with no sort step (checked with EXPLAIN in tests/articles/test_indexes.py).
         indexes = [
-            # Home "Tin mới", feeds, sitemaps.
-            models.Index(fields=["status", "-published_at"], name="article_latest_idx"),
-            # Section pages and per-section blocks.
+            # Home "Tin mới", feeds, sitemaps, "Đừng bỏ lỡ" beyond the section.
             models.Index(
-                fields=["category", "status", "-published_at"],
+                fields=["status", "-published_at", "-id"], name="article_latest_idx"
+            ),
+            # Section pages and the home page's per-section blocks.
+            models.Index(
+                fields=["category", "status", "-published_at", "-id"],
                 name="article_section_idx",
             ),
             # "Nổi bật".
             models.Index(
-                fields=["featured", "status", "-published_at"],
+                fields=["featured", "status", "-published_at", "-id"],
                 name="article_featured_idx",
+            ),
+            # The next embargo to lift (articles.pagecache.next_change_at).
+            models.Index(
+                fields=["embargo_until"],
+                name="article_embargo_idx",
+                condition=Q(embargo_until__isnull=False),
             ),
         ]
 

@@ -122,13 +122,16 @@ class TestOneClickApprove:
         url = reverse("admin:articles_comment_approve", args=[comment.pk])
         assert f'formaction="{url}"' in html
         sent = []
-        comments_changed.connect(
-            lambda sender, article_ids, **kw: sent.append(article_ids), weak=False
-        )
+
+        def record(sender, article_ids, **kw):
+            sent.append(article_ids)
+
+        comments_changed.connect(record)
         try:
             response = mod_client.post(url, HTTP_REFERER=f"http://testserver{QUEUE}")
         finally:
-            comments_changed.receivers.clear()
+            # Only this receiver: the page cache's purge is connected too.
+            comments_changed.disconnect(record)
         assert response.status_code == 302 and response["Location"].endswith(QUEUE)
         comment.refresh_from_db()
         assert comment.status == Comment.Status.APPROVED

@@ -1,0 +1,231 @@
+"""The page cache: public headers, conditional GET, and purges that are precise.
+
+These tests run with the cache on and real commits (``transaction=True``), so
+the purge runs where it runs in production: after commit.
+"""
+
+import time
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from articles import pagecache
+from articles.models import Comment, SiteSettings
+from articles.services import comments_set_status
+from tests.factories import (
+    AuthorFactory,
+    CategoryFactory,
+    CommentFactory,
+    PublishedArticleFactory,
+    StaffFactory,
+)
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def _page_cache_on(settings):
+    settings.PAGE_CACHE_ENABLED = True
+    SiteSettings.load()  # its first load creates the row, which purges all
+
+
+@pytest.fixture
+def section():
+    return CategoryFactory(name="Dòng chảy", slug="dong-chay")
+
+
+@pytest.fixture
+def other_section():
+    return CategoryFactory(name="Thể thao", slug="the-thao")
+
+
+@pytest.fixture
+def article(section):
+    story = PublishedArticleFactory(
+        category=section, title="Tin gốc", authors=[AuthorFactory(slug="binh-minh")]
+    )
+    story.tags.add("Hà Nội")
+    return story
+
+
+def is_hit(response):
+    return response.get("X-Page-Cache") == "hit"
+
+
+def test_anonymous_page_is_public_with_validators_and_no_cookie(client, article):
+    response = client.get(article.get_absolute_url())
+    cache_control = response["Cache-Control"]
+    assert "public" in cache_control
+    assert "max-age=30" in cache_control and "s-maxage=1" in cache_control
+    assert response["ETag"].startswith('"')
+    assert response.has_header("Last-Modified")
+    assert not response.cookies
+    assert "Cookie" not in response.get("Vary", "")
+
+
+@pytest.mark.parametrize("url", ["/", "/dong-chay/", "/chu-de/ha-noi/"])
+def test_second_get_is_served_from_cache_without_a_query(client, article, url):
+    first = client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        second = client.get(url)
+    assert not is_hit(first) and is_hit(second)
+    assert len(queries) == 0
+    assert second.content == first.content
+    assert second["ETag"] == first["ETag"]
+    assert not second.cookies and "public" in second["Cache-Control"]
+
+
+def test_conditional_get_answers_304_from_cache_and_from_a_render(client, article):
+    url = article.get_absolute_url()
+    first = client.get(url)
+    again = client.get(url, headers={"If-None-Match": first["ETag"]})
+    assert again.status_code == 304 and not again.content
+    since = client.get(url, headers={"If-Modified-Since": first["Last-Modified"]})
+    assert since.status_code == 304
+    pagecache.purge_all()
+    rerendered = client.get(url, headers={"If-None-Match": first["ETag"]})
+    assert rerendered.status_code == 304  # same bytes, same ETag
+
+
+def test_tracking_parameters_share_the_cached_page(client, article):
+    url = article.get_absolute_url()
+    client.get(url)
+    assert is_hit(client.get(f"{url}?utm_source=facebook&fbclid=abc"))
+
+
+def test_edit_to_a_published_article_is_visible_at_once(client, article):
+    """Publish-to-visible: the article page and the home page show the edit on
+    the very next request after the commit."""
+    urls = [article.get_absolute_url(), "/", "/dong-chay/", "/chu-de/ha-noi/"]
+    for url in urls:
+        client.get(url)
+        assert is_hit(client.get(url))
+    article.title = "Tin đã sửa"
+    article.save()
+    for url in urls:
+        response = client.get(url)
+        assert not is_hit(response), url
+        assert "Tin đã sửa" in response.content.decode(), url
+
+
+def test_unpublishing_removes_the_article_everywhere(client, article):
+    client.get("/")
+    client.get(article.get_absolute_url())
+    article.status = article.Status.UNPUBLISHED
+    article.save()
+    assert "Tin gốc" not in client.get("/").content.decode()
+    assert client.get(article.get_absolute_url()).status_code == 404
+
+
+def test_moving_an_article_refreshes_the_section_it_left(
+    client, article, other_section
+):
+    client.get("/dong-chay/")
+    article.category = other_section
+    article.save()
+    assert "Tin gốc" not in client.get("/dong-chay/").content.decode()
+    assert "Tin gốc" in client.get("/the-thao/").content.decode()
+
+
+def test_publishing_leaves_pages_that_do_not_show_it_cached(
+    client, article, other_section
+):
+    client.get(article.get_absolute_url())
+    client.get("/dong-chay/")
+    client.get("/chu-de/ha-noi/")
+    PublishedArticleFactory(category=other_section, title="Tin thể thao")
+    assert is_hit(client.get("/dong-chay/"))
+    assert is_hit(client.get("/chu-de/ha-noi/"))
+    assert is_hit(client.get(article.get_absolute_url()))
+    assert "Tin thể thao" in client.get("/").content.decode()
+
+
+def test_a_draft_edit_purges_nothing(client, article, section):
+    draft = PublishedArticleFactory(category=section, status="draft")
+    client.get("/")
+    draft.title = "Nháp sửa"
+    draft.save()
+    assert is_hit(client.get("/"))
+
+
+def test_approving_a_comment_refreshes_only_its_article(client, article, section):
+    neighbour = PublishedArticleFactory(category=section)
+    comment = CommentFactory(article=article, body="Bình luận mới được duyệt")
+    client.get(article.get_absolute_url())
+    client.get(neighbour.get_absolute_url())
+    comments_set_status(
+        comments=Comment.objects.filter(pk=comment.pk),
+        status=Comment.Status.APPROVED,
+    )
+    page = client.get(article.get_absolute_url())
+    assert not is_hit(page)
+    assert "Bình luận mới được duyệt" in page.content.decode()
+    assert is_hit(client.get(neighbour.get_absolute_url()))
+
+
+def test_renaming_an_author_refreshes_their_pages_only(client, article, section):
+    other = PublishedArticleFactory(category=section, authors=[AuthorFactory()])
+    client.get(article.get_absolute_url())
+    client.get(other.get_absolute_url())
+    author = article.byline[0]
+    author.name = "Bút danh mới"
+    author.save()
+    assert "Bút danh mới" in client.get(article.get_absolute_url()).content.decode()
+    assert is_hit(client.get(other.get_absolute_url()))
+
+
+def test_renaming_a_section_refreshes_every_page(client, article, section):
+    client.get("/")
+    client.get(article.get_absolute_url())
+    section.name = "Dòng chảy mới"
+    section.save()
+    assert "Dòng chảy mới" in client.get("/").content.decode()
+    assert not is_hit(client.get(article.get_absolute_url()))
+
+
+def test_scheduled_article_appears_on_time_without_a_purge(client, article, section):
+    PublishedArticleFactory(
+        category=section,
+        title="Tin hẹn giờ",
+        published_at=timezone.now() + timedelta(seconds=2),
+    )
+    assert "Tin hẹn giờ" not in client.get("/").content.decode()
+    assert is_hit(client.get("/"))
+    time.sleep(2.1)  # the stored page expires at the scheduled time
+    assert "Tin hẹn giờ" in client.get("/").content.decode()
+
+
+def test_own_pending_comment_url_is_never_cached(client, article):
+    url = f"{article.get_absolute_url()}?cua-ban=x"
+    first = client.get(url)
+    assert "no-cache" in first["Cache-Control"] or "max-age=0" in first["Cache-Control"]
+    assert not is_hit(client.get(url))
+
+
+def test_staff_get_private_uncached_pages(client, article):
+    client.get("/")
+    client.force_login(StaffFactory())
+    response = client.get("/")
+    assert not is_hit(response)
+    assert "private" in response["Cache-Control"]
+    assert "public" not in response["Cache-Control"]
+
+
+def test_a_purge_during_a_render_is_not_lost(client, article, monkeypatch):
+    """A page rendered before a purge finished is not stored as fresh."""
+    url = article.get_absolute_url()
+    real_store = pagecache.PageCacheMiddleware._store
+
+    def purge_then_store(key, response, groups, started):
+        pagecache.purge([f"article:{article.pk}"])
+        real_store(key, response, groups, started)
+
+    monkeypatch.setattr(
+        pagecache.PageCacheMiddleware, "_store", staticmethod(purge_then_store)
+    )
+    client.get(url)
+    monkeypatch.undo()
+    assert not is_hit(client.get(url))
