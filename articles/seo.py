@@ -98,7 +98,7 @@ def news_article(request, article, site, corrections=()) -> dict:
     image = share_image_url(request, article)
     if image:
         data["image"] = [image]
-    keywords = [tag.name for tag in article.tags.all()]
+    keywords = sorted(tag.name for tag in article.tags.all())
     if keywords:
         data["keywords"] = keywords
     if corrections:

@@ -6,6 +6,8 @@ as it would in production; on SQLite, ``EXPLAIN QUERY PLAN`` must name the index
 and need no temporary B-tree for the ORDER BY.
 """
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -85,7 +87,9 @@ def test_every_listing_reads_an_index_in_order(newspaper):
     for name, queryset in listings().items():
         text = plan(queryset)
         if is_postgres():
-            assert "Seq Scan on articles_article" not in text, (name, text)
+            # \b: a scan of articles_article_related_articles (the editor's
+            # picks, a tiny table) is not a scan of the articles.
+            assert not re.search(r"Seq Scan on articles_article\b", text), (name, text)
             assert "Index Scan" in text and "_idx" in text, (name, text)
             if name != "related":  # "same section first" is computed per row
                 # Rows come out of the index already ordered: no sort step.
@@ -106,7 +110,7 @@ def test_home_section_blocks_read_a_few_rows_per_section(newspaper):
         prefix = "EXPLAIN " if is_postgres() else "EXPLAIN QUERY PLAN "
         cursor.execute(prefix + sql)
         text = "\n".join(str(row) for row in cursor.fetchall())
-    assert "Seq Scan on articles_article" not in text, text
+    assert not re.search(r"Seq Scan on articles_article\b", text), text
     if is_postgres():
         assert text.count("article_section_idx") == SECTIONS, text
         assert [len(articles) for _, articles in blocks] == [4] * SECTIONS
