@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils.timezone import localtime
 
 from articles.models import Article, Category, Comment, SiteSettings
+from tests.admin_forms import article_form_data
 from tests.factories import (
     ArticleFactory,
     AuthorFactory,
@@ -69,40 +70,6 @@ def test_article_change_page_uses_the_vietnamese_slug_script_and_prose_editor(ed
     assert html.index("admin/js/urlify.js") < html.index("admin/js/vi_urlify.js")
     assert "django_prose_editor" in html
     assert "Xem trên trang" in html or "View on site" in html
-
-
-def article_form_data(article=None, **overrides):
-    """What the admin's article form posts, for a new or an existing article."""
-    data = {
-        "title": "Thúc đẩy hợp tác",
-        "slug": "thuc-day-hop-tac",
-        "sapo": "Sapo",
-        "body": "<p>Nội dung</p>",
-        "tags": "",
-        "comments_enabled": "on",
-        "bylines-TOTAL_FORMS": "0",
-        "bylines-INITIAL_FORMS": "0",
-        "bylines-MIN_NUM_FORMS": "0",
-        "bylines-MAX_NUM_FORMS": "1000",
-        "corrections-TOTAL_FORMS": "0",
-        "corrections-INITIAL_FORMS": "0",
-        "corrections-MIN_NUM_FORMS": "0",
-        "corrections-MAX_NUM_FORMS": "1000",
-    }
-    if article is not None:
-        data.update(
-            {
-                "title": article.title,
-                "slug": article.slug,
-                "sapo": article.sapo,
-                "body": article.body,
-                "category": article.category_id,
-                "tags": ", ".join(article.tags.names()),
-                "seen_version": article.version,
-            }
-        )
-    data.update(overrides)
-    return data
 
 
 def test_creating_an_article_in_the_admin_sanitises_and_records_the_creator(editor):

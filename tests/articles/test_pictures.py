@@ -10,6 +10,7 @@ from django.utils import timezone
 from articles.importer import figure_html
 from articles.models import Article
 from articles.pictures import responsive_body
+from tests.admin_forms import article_form_data
 from tests.factories import (
     ImageFactory,
     PublishedArticleFactory,
@@ -174,32 +175,13 @@ def test_body_figure_whose_rights_expired_is_dropped_whole(
 
 
 def admin_post(client, article, **changes):
-    data = {
-        "title": article.title,
-        "slug": article.slug,
-        "category": article.category_id,
-        "sapo": article.sapo,
-        "body": article.body,
-        "tags": "",
-        "cover": article.cover_id or "",
-        "cover_caption": "",
-        "status": "published",
-        "published_at_0": "19/10/2023",
-        "published_at_1": "06:36:00",
-        "comments_enabled": "on",
-        "seo_title": "",
-        "seo_description": "",
-        "bylines-TOTAL_FORMS": "0",
-        "bylines-INITIAL_FORMS": "0",
-        "bylines-MIN_NUM_FORMS": "0",
-        "bylines-MAX_NUM_FORMS": "1000",
-        "corrections-TOTAL_FORMS": "0",
-        "corrections-INITIAL_FORMS": "0",
-        "corrections-MIN_NUM_FORMS": "0",
-        "corrections-MAX_NUM_FORMS": "1000",
-        "seen_version": article.version,
+    data = article_form_data(
+        article,
+        cover=article.cover_id or "",
+        published_at_0="19/10/2023",
+        published_at_1="06:36:00",
         **changes,
-    }
+    )
     return client.post(f"/admin/articles/article/{article.pk}/change/", data)
 
 

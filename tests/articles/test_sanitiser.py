@@ -8,6 +8,7 @@ import pytest
 
 from articles.html import sanitize_body
 from articles.models import Article
+from tests.admin_forms import article_form_data
 from tests.factories import ArticleFactory, StaffFactory
 
 # (input, exact stored output)
@@ -130,30 +131,7 @@ def test_a_form_post_that_bypasses_the_editor_is_sanitised(client):
     )
     response = client.post(
         f"/admin/articles/article/{article.pk}/change/",
-        {
-            "title": article.title,
-            "slug": article.slug,
-            "category": article.category_id,
-            "sapo": "",
-            "body": body,
-            "tags": "",
-            "cover": "",
-            "cover_caption": "",
-            "status": "draft",
-            "published_at_0": "",
-            "published_at_1": "",
-            "seo_title": "",
-            "seo_description": "",
-            "bylines-TOTAL_FORMS": "0",
-            "bylines-INITIAL_FORMS": "0",
-            "bylines-MIN_NUM_FORMS": "0",
-            "bylines-MAX_NUM_FORMS": "1000",
-            "corrections-TOTAL_FORMS": "0",
-            "corrections-INITIAL_FORMS": "0",
-            "corrections-MIN_NUM_FORMS": "0",
-            "corrections-MAX_NUM_FORMS": "1000",
-            "seen_version": article.version,
-        },
+        article_form_data(article, sapo="", body=body),
     )
     assert response.status_code == 302
     assert Article.objects.get(pk=article.pk).body == (

@@ -12,7 +12,7 @@ from django.utils import timezone
 from articles import roles
 from articles.models import Article, ArticleTransition, Revision
 from articles.workflow import TRANSITIONS, WorkflowError, article_transition
-from tests.articles.test_admin import article_form_data
+from tests.admin_forms import article_form_data
 from tests.factories import (
     ArticleFactory,
     AuthorFactory,
