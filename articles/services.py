@@ -119,6 +119,17 @@ def comment_create(
     return comment
 
 
+def lock_articles(article_ids: Iterable[int]) -> None:
+    """Lock the articles' rows in id order (one order for every writer, so two
+    moderators cannot deadlock). Call inside a transaction."""
+    list(
+        Article.objects.select_for_update()
+        .filter(pk__in=article_ids)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
 def comments_changed(article_ids: Iterable[int]) -> None:
     """Recount the articles' approved comments and tell the page cache.
 
@@ -136,12 +147,7 @@ def comments_changed(article_ids: Iterable[int]) -> None:
     if not ids:
         return
     with transaction.atomic():
-        list(
-            Article.objects.select_for_update()
-            .filter(pk__in=ids)
-            .order_by("pk")
-            .values_list("pk", flat=True)
-        )
+        lock_articles(ids)
         Article.objects.filter(pk__in=ids).refresh_comment_counts()
 
     from .signals import comments_changed as signal
@@ -156,14 +162,9 @@ def comments_set_status(*, comments, status: str, by=None) -> int:
     article_ids = set(
         Comment.objects.filter(pk__in=pks).values_list("article_id", flat=True)
     )
-    # Lock the articles before touching the comments, in the same order as
-    # every other writer, so the recount below is never based on a stale view.
-    list(
-        Article.objects.select_for_update()
-        .filter(pk__in=article_ids)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
+    # Lock before touching the comments, so the recount below is never based
+    # on a stale view.
+    lock_articles(article_ids)
     changed = (
         Comment.objects.filter(pk__in=pks)
         .exclude(status=status)
