@@ -73,7 +73,12 @@ def revision_restore(*, revision: Revision, by) -> Article:
     if authors:
         ArticleAuthor.objects.filter(article=article).delete()
         ArticleAuthor.objects.bulk_create(
-            ArticleAuthor(article=article, author=authors[pk], position=position)
+            ArticleAuthor(
+                article=article,
+                author=authors[pk],
+                position=position,
+                listed_at=article.listed_at,
+            )
             for position, pk in enumerate(revision.author_ids)
             if pk in authors
         )

@@ -59,6 +59,30 @@ def purge_article_pages(sender, instance, raw=False, update_fields=None, **kw):
     pagecache.purge_articles_on_commit([instance.pk], before=before)
 
 
+# -- listing times: tag and byline rows carry the article's publish time ------
+
+
+@receiver(pre_save, sender=ArticleAuthor)
+def list_byline(sender, instance, raw=False, **kwargs):
+    if not raw:
+        instance.listed_at = instance.article.listed_at
+
+
+@receiver(pre_save, sender=TaggedArticle)
+def list_tagging(sender, instance, raw=False, **kwargs):
+    if not raw:
+        instance.listed_at = instance.content_object.listed_at
+
+
+@receiver(post_save, sender=Article)
+def relist_article(sender, instance, raw=False, update_fields=None, **kwargs):
+    if raw or (update_fields and not {"status", "published_at"} & set(update_fields)):
+        return
+    listed_at = instance.listed_at
+    ArticleAuthor.objects.filter(article=instance.pk).update(listed_at=listed_at)
+    TaggedArticle.objects.filter(content_object=instance.pk).update(listed_at=listed_at)
+
+
 @receiver([post_save, post_delete], sender=TaggedArticle)
 def purge_tag_listing(sender, instance, raw=False, **kwargs):
     # The article's other pages are purged by its own save; the tag page that

@@ -84,6 +84,23 @@ class ArticleQuerySet(models.QuerySet):
         """Articles that carry ``author`` in their byline."""
         return self.filter(bylines__author=author)
 
+    # The tag and author pages order by the byline or tag row's own copy of the
+    # publish time, so the database reads the newest rows of one tag or one
+    # author off its index and stops at LIMIT, however big the archive; the
+    # article's own published() filter still applies on top.
+
+    def listed_by(self, author):
+        """Published articles in ``author``'s byline, newest first."""
+        return self.filter(
+            bylines__author=author, bylines__listed_at__lte=timezone.now()
+        ).order_by("-bylines__listed_at", "-bylines__article_id")
+
+    def listed_under(self, tag):
+        """Published articles tagged ``tag``, newest first."""
+        return self.filter(
+            taggedarticle__tag=tag, taggedarticle__listed_at__lte=timezone.now()
+        ).order_by("-taggedarticle__listed_at", "-taggedarticle__content_object_id")
+
     def for_listing(self):
         """What a card needs (section link, cover), newest first, in one query.
 
@@ -411,6 +428,11 @@ class Article(NormalizedTextModel):
     def __str__(self):
         return self.title
 
+    @property
+    def listed_at(self):
+        """What the tag and byline rows copy: the publish time while published."""
+        return self.published_at if self.status == self.Status.PUBLISHED else None
+
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = vi_slugify(self.title, max_length=200) or "bai-viet"
@@ -515,6 +537,10 @@ class ArticleAuthor(models.Model):
         related_name="bylines",
     )
     position = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+    # The article's publish time while it is published, else NULL (kept by
+    # articles.signals): the author page reads its newest articles straight
+    # off (author, listed_at, article) instead of checking the whole archive.
+    listed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("tác giả của bài")
@@ -525,7 +551,11 @@ class ArticleAuthor(models.Model):
                 fields=["article", "author"], name="byline_unique_author"
             ),
         ]
-        indexes = [models.Index(fields=["author", "article"], name="byline_author_idx")]
+        indexes = [
+            models.Index(
+                fields=["author", "-listed_at", "-article"], name="byline_listing_idx"
+            )
+        ]
 
     def __str__(self):
         return str(self.author)

@@ -177,6 +177,8 @@ class TaggedArticle(TaggedItemBase):
         Tag, on_delete=models.CASCADE, related_name="tagged_articles"
     )
     content_object = models.ForeignKey("articles.Article", on_delete=models.CASCADE)
+    # The article's publish time while it is published (see ArticleAuthor).
+    listed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("thẻ của bài")
@@ -186,7 +188,12 @@ class TaggedArticle(TaggedItemBase):
                 fields=["content_object", "tag"], name="tagged_article_unique"
             ),
         ]
-        indexes = [models.Index(fields=["tag", "content_object"])]
+        indexes = [
+            models.Index(
+                fields=["tag", "-listed_at", "-content_object"],
+                name="tagged_listing_idx",
+            )
+        ]
 
 
 class _VietnameseTagManager(_TaggableManager):
