@@ -1,0 +1,50 @@
+"""Cached parts of pages, refreshed by the page cache's own purges.
+
+A full page render is the expensive path: a page-cache miss after a purge, a
+staff member's page, a reader with a pending comment. Parts that many pages
+share ("Nổi bật" and "Đọc nhiều" on every article page) or that outlive the
+page around them ("Đừng bỏ lỡ" survives a new comment on the article) are
+built once and kept in the shared cache with the groups they show
+(``articles.pagecache``). A purge of any of those groups makes the part stale
+exactly as it makes a page stale, so a part is never older than the pages it
+sits in, and a hit costs one cache round trip (the part and its groups' purge
+times in one ``get_many``).
+
+Values are the ORM rows the templates already use, so a cached part renders
+exactly like a fresh one.
+"""
+
+import time
+from collections.abc import Callable, Iterable
+
+from django.conf import settings
+from django.core.cache import cache
+
+from .pagecache import GROUP_PREFIX, SITE_GROUPS, next_change_at
+
+PREFIX = "pc:part:"
+
+
+def cached_part(name: str, groups: Iterable[str], build: Callable, *, timeout=None):
+    """``build()``, or its copy from the cache while none of ``groups`` was purged.
+
+    ``timeout`` (seconds) bounds how stale a part may get from changes no purge
+    announces (view counts behind "Đọc nhiều"); a part never outlives the next
+    scheduled publish or embargo end.
+    """
+    key = PREFIX + name
+    group_keys = [GROUP_PREFIX + g for g in {*groups, *SITE_GROUPS}]
+    found = cache.get_many([key, *group_keys])
+    entry = found.get(key)
+    if entry is not None:
+        built_at, value = entry
+        if all(found.get(k, 0) < built_at for k in group_keys):
+            return value
+    built_at = time.time()
+    value = build()
+    timeout = timeout or settings.PAGE_CACHE_TIMEOUT
+    change = next_change_at()
+    if change:
+        timeout = max(1, min(timeout, int(change - built_at)))
+    cache.set(key, (built_at, value), timeout)
+    return value
