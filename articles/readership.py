@@ -1,7 +1,8 @@
 """Counting page views without a database write per view.
 
-A view is two or three cache operations (Redis in production): the article's
-counter for the current hour in the current *batch* is created or incremented,
+A view is two cache round trips (Redis in production): the current *batch* and
+the last flush time are read together, and the article's counter for the
+current hour in that batch is incremented (created on its first view),
 and the first view of an article in a batch also records the article in the
 batch's list of slots, so a flush can find every counter without scanning
 keys (Django's cache API has no key listing; this works on Redis and local
@@ -68,35 +69,47 @@ def _current_batch() -> int:
 def record_view(article_id: int, *, now: datetime | None = None) -> None:
     """Count one view of ``article_id`` in the cache. Never touches the database.
 
-    When a flush is due, it is scheduled for after the response is sent.
+    Two cache round trips in the common case (it runs on every page-cache hit
+    of an article): read the batch and the last flush time together, then
+    increment the article's counter. When a flush is due, it is scheduled for
+    after the response is sent.
     """
-    hour = _hour(now or timezone.now())
-    batch = _current_batch()
-    key = f"views:{batch}:{hour}:{article_id}"
-    if cache.add(key, 1, timeout=BATCH_TTL):
-        slots = f"views:{batch}:slots"
-        cache.add(slots, 0, timeout=BATCH_TTL)
-        try:
-            slot = cache.incr(slots)
-        except ValueError:  # evicted between add and incr: lose this one view
-            return
-        cache.set(f"views:{batch}:slot:{slot}", (hour, article_id), BATCH_TTL)
-    else:
-        try:
-            cache.incr(key)
-        except ValueError:
-            pass
-    if _flush_due(now or timezone.now()):
+    now = now or timezone.now()
+    state = cache.get_many([BATCH_KEY, LAST_FLUSH_KEY])
+    batch = state.get(BATCH_KEY)
+    if batch is None:
+        batch = _current_batch()
+    key = f"views:{batch}:{_hour(now)}:{article_id}"
+    try:
+        cache.incr(key)
+    except ValueError:  # the article's first view in this batch and hour
+        _first_view(batch, key, article_id, _hour(now))
+    if _flush_due(now, state.get(LAST_FLUSH_KEY)):
         _local.flush_after_response = True
 
 
-def _flush_due(now: datetime) -> bool:
+def _first_view(batch: int, key: str, article_id: int, hour: int) -> None:
+    if not cache.add(key, 1, timeout=BATCH_TTL):
+        try:  # another process counted it first
+            cache.incr(key)
+        except ValueError:
+            pass
+        return
+    slots = f"views:{batch}:slots"
+    cache.add(slots, 0, timeout=BATCH_TTL)
+    try:
+        slot = cache.incr(slots)
+    except ValueError:  # evicted between add and incr: lose this one view
+        return
+    cache.set(f"views:{batch}:slot:{slot}", (hour, article_id), BATCH_TTL)
+
+
+def _flush_due(now: datetime, last: float | None) -> bool:
     """True for one process once ``VIEW_FLUSH_INTERVAL`` has passed since a flush.
 
     An empty cache starts the clock rather than flushing, so a cold cache never
     adds a flush to the request that finds it cold.
     """
-    last = cache.get(LAST_FLUSH_KEY)
     if last is None:
         cache.add(LAST_FLUSH_KEY, now.timestamp(), timeout=None)
         return False

@@ -133,3 +133,32 @@ def test_article_sidebar_shows_most_read(client, stories):
     readership.flush_views()
     html = client.get(stories[0].get_absolute_url()).content.decode()
     assert "Đọc nhiều" in html and stories[1].title in html
+
+
+def test_a_repeat_view_costs_two_cache_round_trips(stories, monkeypatch):
+    """It runs on every page-cache hit of an article: its cost is behaviour."""
+    from django.core.cache import cache
+
+    readership.flush_views()
+    readership.record_view(stories[0].pk)  # the article's first view this hour
+    calls, depth = [], [0]
+
+    def spy(name, real):
+        def counted(*args, **kwargs):
+            if not depth[0]:  # the backend's own inner calls are not round trips
+                calls.append(name)
+            depth[0] += 1
+            try:
+                return real(*args, **kwargs)
+            finally:
+                depth[0] -= 1
+
+        return counted
+
+    for name in ("get", "get_many", "set", "add", "incr", "set_many", "delete"):
+        monkeypatch.setattr(cache, name, spy(name, getattr(cache, name)))
+    readership.record_view(stories[0].pk)
+    assert calls == ["get_many", "incr"]
+    monkeypatch.undo()
+    readership.flush_views()
+    assert Article.objects.get(pk=stories[0].pk).view_count == 2
