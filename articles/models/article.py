@@ -31,6 +31,12 @@ from .taxonomy import TaggedArticle, tag_manager
 RELATED_CANDIDATES = 30
 
 
+# ``published()`` reads these besides the indexed columns; carried in the
+# listing indexes (PostgreSQL INCLUDE), a deep page's ids come from the index
+# alone (articles.pagination).
+PUBLIC_FILTER_COLUMNS = ["embargo_until"]
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         """Articles a reader may see now: published, their time has come, and
@@ -72,13 +78,16 @@ class ArticleQuerySet(models.QuerySet):
     def in_category(self, category):
         """Articles filed in ``category`` or one of its direct sub-sections.
 
-        An ``IN (subquery)`` on the article's own column, rather than an OR across
-        a join, lets the database walk the (category, status, time) index.
+        The sub-sections come from the cached site context, so a section
+        without any filters on its own id: the database then walks the
+        (category, status, time) index in order, even to a deep page's offset.
         """
-        from .taxonomy import Category
+        from ..context_processors import site_context
 
-        sections = Category.objects.filter(Q(pk=category.pk) | Q(parent=category.pk))
-        return self.filter(category__in=sections.values("pk"))
+        sections = [category.pk, *site_context()["children"].get(category.pk, [])]
+        if len(sections) == 1:
+            return self.filter(category=category.pk)
+        return self.filter(category__in=sections)
 
     def by(self, author):
         """Articles that carry ``author`` in their byline."""
@@ -405,17 +414,21 @@ class Article(NormalizedTextModel):
         indexes = [
             # Home "Tin mới", feeds, sitemaps, "Đừng bỏ lỡ" beyond the section.
             models.Index(
-                fields=["status", "-published_at", "-id"], name="article_latest_idx"
+                fields=["status", "-published_at", "-id"],
+                name="article_latest_idx",
+                include=PUBLIC_FILTER_COLUMNS,
             ),
             # Section pages and the home page's per-section blocks.
             models.Index(
                 fields=["category", "status", "-published_at", "-id"],
                 name="article_section_idx",
+                include=PUBLIC_FILTER_COLUMNS,
             ),
             # "Nổi bật".
             models.Index(
                 fields=["featured", "status", "-published_at", "-id"],
                 name="article_featured_idx",
+                include=PUBLIC_FILTER_COLUMNS,
             ),
             # The next embargo to lift (articles.pagecache.next_change_at).
             models.Index(

@@ -208,6 +208,33 @@ class TestPagination:
         response = client.get(section.get_absolute_url(), {"page": "2001"})
         assert response.status_code == 404
 
+    @pytest.mark.parametrize("kind", ["section", "tag", "author"])
+    def test_deep_pages_read_ids_first_and_show_the_same_rows(
+        self, client, section, monkeypatch, django_assert_num_queries, kind
+    ):
+        author = AuthorFactory(slug="sau")
+        stamp = timezone.now() - timedelta(hours=1)
+        for i in range(30):  # ties on the time: the id breaks them, as in SQL
+            story = PublishedArticleFactory(
+                category=section,
+                authors=[author],
+                published_at=stamp - timedelta(minutes=i // 3),
+            )
+            story.tags.add("Sâu")
+        url = {
+            "section": section.get_absolute_url(),
+            "tag": "/chu-de/sau/",
+            "author": "/tac-gia/sau/",
+        }[kind]
+        shallow = client.get(url, {"page": 2}).context["articles"]
+        monkeypatch.setattr("articles.pagination.DEFERRED_FROM", 0)
+        with django_assert_num_queries(3):  # the listing's owner, the ids, the rows
+            deep = client.get(url, {"page": 2})
+        assert deep.status_code == 200
+        assert [a.pk for a in deep.context["articles"]] == [a.pk for a in shallow]
+        assert deep.context["page_obj"].has_next() is False
+        assert 'rel="prev"' in deep.content.decode()
+
     def test_last_keyword_is_the_last_page(self, client, many, section):
         response = client.get(f"{section.get_absolute_url()}?page=last")
         assert response.status_code == 200
