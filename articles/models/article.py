@@ -16,12 +16,12 @@ from django.db.models import (
 )
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorField
 
 from ..html import sanitize_body
+from ..links import link
 from ..pictures import body_rights, images_missing_alt, with_image_sizes
 from ..text import vi_slugify
 from .base import NormalizedTextModel
@@ -481,9 +481,8 @@ class Article(NormalizedTextModel):
         return errors
 
     def get_absolute_url(self):
-        return reverse(
-            "articles:detail",
-            kwargs={"category": self.category.slug, "slug": self.slug, "pk": self.pk},
+        return link(
+            "articles:detail", category=self.category.slug, slug=self.slug, pk=self.pk
         )
 
     def is_published(self) -> bool:

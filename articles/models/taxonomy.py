@@ -1,11 +1,11 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager, _TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
+from ..links import link
 from ..text import canonical_tone_placement, clean_line, vi_slugify
 from .base import NormalizedTextModel
 
@@ -95,7 +95,7 @@ class Category(NormalizedTextModel):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("articles:category", kwargs={"slug": self.slug})
+        return link("articles:category", slug=self.slug)
 
     def clean(self):
         if self.parent_id and self.pk and self.parent_id == self.pk:
@@ -141,7 +141,7 @@ class Author(NormalizedTextModel):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("articles:author", kwargs={"slug": self.slug})
+        return link("articles:author", slug=self.slug)
 
 
 def normalize_tag_name(name: str) -> str:
@@ -165,7 +165,7 @@ class Tag(TagBase):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("articles:tag", kwargs={"slug": self.slug})
+        return link("articles:tag", slug=self.slug)
 
     def slugify(self, tag, i=None):
         slug = vi_slugify(tag, max_length=90) or "the"
