@@ -10,8 +10,9 @@ tarball unpacked; a new gunicorn must serve the same bytes.
 Normalised before comparing: the comment form's signed timestamp (``ts``, made
 from the clock at each render, by design: the time trap). Nothing else on these
 pages depends on the time of the render. Both servers listen on the same
-address, since pages print absolute URLs (canonical, og:url, share links). The page cache is off so every page is
-rendered from the restored database, not from memory.
+address, since pages print absolute URLs (canonical, og:url, share links). The
+page cache is off so every page is rendered from the restored database, not
+from memory.
 """
 
 import os
@@ -173,7 +174,7 @@ def test_backup_and_restore_serve_the_same_site(tmp_path):
             f"/media/{photo[0]}",
         ]
         before = site.pages(paths)
-        for path, (status, body) in before.items():
+        for path, (status, _) in before.items():
             assert status == 200, path
         assert "Hà Nội và TP.HCM hợp tác toàn diện" in before[paths[1]][1].decode()
 
