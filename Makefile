@@ -72,7 +72,10 @@ check-deploy: install ## Django's deployment checks with production settings
 lighthouse: install ## Lighthouse (mobile) on home and the reference article, gunicorn + production settings; JSON in bench/results/
 	$(BIN)/python bench/lighthouse.py
 
+backup: ## Back up PostgreSQL (DATABASE_URL) and MEDIA_ROOT into BACKUP_DIR (deploy/backup.sh)
+	BACKUP_DIR=$${BACKUP_DIR:-backups} deploy/backup.sh
+
 check: install ## Django's system checks
 	DEBUG=1 $(BIN)/python manage.py check
 
-.PHONY: help install run demo-data test test-browser lint format migrations-check check check-deploy load-test lighthouse bench
+.PHONY: help install run demo-data test test-browser lint format migrations-check check check-deploy load-test lighthouse bench backup

@@ -7,6 +7,8 @@ them.
 
 from django.core.cache import cache
 
+from newsroom.db_router import primary
+
 from .models import Category, SiteSettings
 
 SITE_CACHE_KEY = "site:context:v2"
@@ -16,17 +18,21 @@ SITE_CACHE_TIMEOUT = 60 * 60
 def site_context() -> dict:
     data = cache.get(SITE_CACHE_KEY)
     if data is None:
-        categories = list(
-            Category.objects.only(
-                "name", "slug", "position", "parent_id", "show_in_menu"
+        # From the primary: an hour of a menu read from a lagging replica just
+        # after an editor's change would be an hour of the old menu.
+        with primary():
+            categories = list(
+                Category.objects.only(
+                    "name", "slug", "position", "parent_id", "show_in_menu"
+                )
             )
-        )
+            settings_row = SiteSettings.load()
         children = {}
         for category in categories:
             if category.parent_id:
                 children.setdefault(category.parent_id, []).append(category.pk)
         data = {
-            "settings": SiteSettings.load(),
+            "settings": settings_row,
             "menu": [c for c in categories if c.parent_id is None and c.show_in_menu],
             # Sub-section ids by section id, for the home page's blocks.
             "children": children,

@@ -30,6 +30,8 @@ from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 
+from newsroom.db_router import primary
+
 GROUP_PREFIX = "pc:purged:"
 PAGE_PREFIX = "pc:page:"
 NEXT_CHANGE_KEY = "pc:next-change:v1"
@@ -119,7 +121,8 @@ def purge_all() -> None:
 def next_change_at() -> float | None:
     """Epoch time of the next scheduled publish or embargo end, or None.
 
-    Cached; ``forget_next_change`` drops it whenever an article is saved.
+    Cached; ``forget_next_change`` drops it whenever an article is saved. Read
+    from the primary: a lagging replica would miss the article just scheduled.
     """
     value = cache.get(NEXT_CHANGE_KEY)
     if value is None or (value and value <= time.time()):
@@ -132,14 +135,15 @@ def next_change_at() -> float | None:
         embargoed = Article.objects.filter(
             status=Article.Status.PUBLISHED, embargo_until__gt=now
         ).order_by("embargo_until")
-        times = [
-            t
-            for t in (
-                scheduled.values_list("published_at", flat=True).first(),
-                embargoed.values_list("embargo_until", flat=True).first(),
-            )
-            if t
-        ]
+        with primary():
+            times = [
+                t
+                for t in (
+                    scheduled.values_list("published_at", flat=True).first(),
+                    embargoed.values_list("embargo_until", flat=True).first(),
+                )
+                if t
+            ]
         value = min(times).timestamp() if times else 0
         cache.set(NEXT_CHANGE_KEY, value, settings.PAGE_CACHE_TIMEOUT)
     return value or None
@@ -233,12 +237,14 @@ class PageCacheMiddleware:
         if entry is None:
             return None
         purged = cache.get_many([GROUP_PREFIX + g for g in entry["groups"]])
-        if any(t >= entry["started"] for t in purged.values()):
+        fresh_from = entry.get("fresh_from", entry["started"])
+        if any(t >= fresh_from for t in purged.values()):
             return None
         return entry
 
     @staticmethod
     def _store(key, response, groups, started):
+        replica = getattr(response, "read_replica", False)
         timeout = settings.PAGE_CACHE_TIMEOUT
         change = next_change_at()
         if change:
@@ -252,6 +258,11 @@ class PageCacheMiddleware:
             "counts_view": getattr(response, "counts_view", None),
             "groups": sorted(groups),
             "started": started,
+            # A page read from the read replica may miss a change committed up
+            # to DATABASE_REPLICA_MAX_LAG before its render: a purge in that
+            # window makes it stale (newsroom/db_router.py).
+            "fresh_from": started
+            - (settings.DATABASE_REPLICA_MAX_LAG if replica else 0),
             "headers": headers,
             "content": response.content,
         }

@@ -78,6 +78,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "articles.middleware.DatabaseUnavailableMiddleware",
+    # Last, so its process_exception runs first (newsroom/db_router.py).
+    "newsroom.db_router.ReplicaMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -119,6 +121,25 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "transaction_mode": "IMMEDIATE",
         }
     )
+
+# Optional read replica (newsroom/db_router.py): anonymous readers' GETs of
+# public pages read from it; writes, the admin, logged-in users and management
+# commands use the primary. Unset: one database, nothing changes.
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+# How far behind the primary the replica may be (seconds): a page read from
+# the replica this soon after a purge is not kept in the page cache.
+DATABASE_REPLICA_MAX_LAG = float(os.environ.get("DATABASE_REPLICA_MAX_LAG", "5"))
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL,
+        conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
+        conn_health_checks=True,
+    )
+    if DATABASES["replica"]["ENGINE"] == "django.db.backends.postgresql":
+        # A replica that does not answer costs a reader 2 seconds, once: then
+        # reads go to the primary for a while (db_router.REPLICA_RETRY_SECONDS).
+        DATABASES["replica"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 2)
+    DATABASE_ROUTERS = ["newsroom.db_router.ReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -24,3 +24,19 @@ SECURE_SSL_REDIRECT = False
 # Most tests count queries on repeated GETs: the page cache would answer them.
 # Tests of the cache turn it on (tests/articles/test_pagecache.py).
 PAGE_CACHE_ENABLED = False
+
+# The read replica's stand-in (tests/replica): a second, separate test
+# database, so a test can tell which database a request read. It is
+# DATABASE_REPLICA_URL when set, else the main database's name + "_ro". The
+# router is off for every other test (they read what they just wrote, with no
+# middleware in between); tests/replica turns it on with override_settings.
+if "replica" not in DATABASES:  # noqa: F405
+    _primary = DATABASES["default"]  # noqa: F405
+    DATABASES["replica"] = {  # noqa: F405
+        **_primary,
+        "NAME": f"{_primary['NAME']}_ro"
+        if _primary["ENGINE"] != "django.db.backends.sqlite3"
+        else str(BASE_DIR / "db-replica.sqlite3"),  # noqa: F405
+        "TEST": {},
+    }
+DATABASE_ROUTERS = []
