@@ -11,7 +11,8 @@ sits in, and a hit costs one cache round trip (the part and its groups' purge
 times in one ``get_many``).
 
 Values are the ORM rows the templates already use, so a cached part renders
-exactly like a fresh one.
+exactly like a fresh one. Parts are built from the primary database: a part
+built from a lagging read replica right after a purge would outlive the purge.
 """
 
 import time
@@ -19,6 +20,8 @@ from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.core.cache import cache
+
+from newsroom.db_router import primary
 
 from .pagecache import GROUP_PREFIX, SITE_GROUPS, next_change_at
 
@@ -41,7 +44,8 @@ def cached_part(name: str, groups: Iterable[str], build: Callable, *, timeout=No
         if all(found.get(k, 0) < built_at for k in group_keys):
             return value
     built_at = time.time()
-    value = build()
+    with primary():  # shared by many pages: never a lagging replica's copy
+        value = build()
     timeout = timeout or settings.PAGE_CACHE_TIMEOUT
     change = next_change_at()
     if change:
