@@ -101,9 +101,19 @@ def test_tracking_parameters_share_the_cached_page(client, article):
 
 
 def test_edit_to_a_published_article_is_visible_at_once(client, article):
-    """Publish-to-visible: the article page and the home page show the edit on
-    the very next request after the commit."""
-    urls = [article.get_absolute_url(), "/", "/dong-chay/", "/chu-de/ha-noi/"]
+    """Publish-to-visible: every cached page that shows the article (its page,
+    home, section, tag, author, the feeds, the news sitemap) shows the edit on
+    the very next request after the commit, with no wait at all."""
+    urls = [
+        article.get_absolute_url(),
+        "/",
+        "/dong-chay/",
+        "/chu-de/ha-noi/",
+        "/tac-gia/binh-minh/",
+        "/rss.xml",
+        "/dong-chay/rss.xml",
+        "/sitemap-news.xml",
+    ]
     for url in urls:
         client.get(url)
         assert is_hit(client.get(url))
