@@ -40,7 +40,7 @@ MAX_TERMS = 12
 # third of a newspaper's archive, and sorting all of it for every search would
 # cost a full scan. The newest MAX_RESULTS matches come off the date index (or
 # off the GIN index for rare words) and only they are ranked.
-MAX_RESULTS = 1000
+MAX_RESULTS = 200
 MAX_TERM_LENGTH = 60
 SNIPPET_WORDS = 40
 
@@ -242,10 +242,8 @@ class RowSQL(Expression):
         return self.sql.replace("{row}", row), self.params
 
 
-def filter_and_rank(queryset, terms):
-    """``queryset`` narrowed to articles holding every term, best first."""
-    if not terms:
-        return queryset.none()
+def _match_and_tier(queryset, terms):
+    """The (match, tier) SQL expressions for ``terms`` on the queryset's database."""
     vendor = connections[queryset.db].vendor
     if vendor == "postgresql":
         vector = '{row}."search_vector"'
@@ -275,12 +273,39 @@ def filter_and_rank(queryset, terms):
         )
     else:  # pragma: no cover - the project runs on PostgreSQL or SQLite
         raise NotImplementedError(vendor)
-    newest = queryset.filter(match).order_by("-published_at", "-id")
+    return match, tier
+
+
+def newest_matches(queryset, terms):
+    """The newest ``MAX_RESULTS`` articles of ``queryset`` holding every term."""
+    match, _tier = _match_and_tier(queryset, terms)
     return (
-        queryset.filter(pk__in=newest.values("pk")[:MAX_RESULTS])
+        queryset.filter(match)
+        .order_by("-published_at", "-id")
+        .values("pk")[:MAX_RESULTS]
+    )
+
+
+def ranked(queryset, ids, terms):
+    """``queryset`` narrowed to ``ids`` (a list or a subquery), best first."""
+    _match, tier = _match_and_tier(queryset, terms)
+    return (
+        queryset.filter(pk__in=ids)
         .annotate(search_tier=tier)
         .order_by("-search_tier", "-published_at", "-id")
     )
+
+
+def filter_and_rank(queryset, terms):
+    """``queryset`` narrowed to articles holding every term, best first.
+
+    Lazy, in one statement. The search page instead reads ``newest_matches``
+    once and ranks that list, so the heavy part runs once, not for the count
+    and again for the page.
+    """
+    if not terms:
+        return queryset.none()
+    return ranked(queryset, newest_matches(queryset, terms), terms)
 
 
 # --- showing results ----------------------------------------------------------

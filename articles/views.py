@@ -409,7 +409,15 @@ def search(request):
             if data["den"]:
                 end = _day_start(data["den"]) + timedelta(days=1)
                 results = results.filter(published_at__lt=end)
-            paginator = Paginator(results.search(terms), SEARCH_PAGE_SIZE)
+            # The matching ids once (the heavy query), then the ranked page;
+            # the count is the list's length.
+            ids = list(
+                fulltext.newest_matches(results, terms).values_list("pk", flat=True)
+            )
+            paginator = Paginator(
+                fulltext.ranked(results, ids, terms), SEARCH_PAGE_SIZE
+            )
+            paginator.count = len(ids)
             page_obj = paginator.get_page(request.GET.get("page"))
             for article in page_obj:
                 article.title_html = highlight_terms(article.title, terms)

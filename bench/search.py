@@ -27,7 +27,7 @@ django.setup()
 from django.db import connection  # noqa: E402
 
 from articles.models import Article  # noqa: E402
-from articles.search import search_terms  # noqa: E402
+from articles.search import newest_matches, ranked, search_terms  # noqa: E402
 
 QUERIES = [
     "ha noi",
@@ -42,9 +42,11 @@ QUERIES = [
 
 
 def page(query):
+    """What the search view runs: the newest matches once, then the ranked page."""
     qs = Article.objects.published().select_related("category", "cover")
-    qs = qs.search(search_terms(query))
-    return qs.count(), list(qs[:20])
+    terms = search_terms(query)
+    ids = list(newest_matches(qs, terms).values_list("pk", flat=True))
+    return len(ids), list(ranked(qs, ids, terms)[:20])
 
 
 def main():

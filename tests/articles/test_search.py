@@ -263,3 +263,32 @@ def test_rebuild_command_restores_a_damaged_index(reference):
     call_command("rebuild_search_index", stdout=out)
     assert "Đã dựng lại chỉ mục tìm kiếm." in out.getvalue()
     assert found("ha noi") == [REFERENCE_TITLE]
+
+
+def test_a_typical_articles_search_vector_stays_in_its_row():
+    """PostgreSQL: the vector is read with the row, not from the TOAST table.
+
+    A search for a common word checks rows newest first until it has its
+    matches; an out-of-line vector made each check several page reads.
+    """
+    if connection.vendor != "postgresql":
+        pytest.skip("TOAST is PostgreSQL's")
+    body = "".join(
+        f"<p>Đoạn {i}: Hà Nội và TP.HCM hợp tác toàn diện về kinh tế, văn hóa, "
+        "giáo dục, y tế và chuyển đổi số trong giai đoạn mới.</p>"
+        for i in range(40)
+    )
+    PublishedArticleFactory(title="Hợp tác toàn diện", sapo="Sapo " * 30, body=body)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_column_size(a.*), reltoastrelid::regclass::text "
+            "FROM articles_article a, pg_class WHERE relname = 'articles_article'"
+        )
+        size, toast = cursor.fetchone()
+        cursor.execute(
+            "SELECT reloptions FROM pg_class WHERE relname = 'articles_article'"
+        )
+        assert "toast_tuple_target=8160" in cursor.fetchone()[0]
+        cursor.execute(f"SELECT count(*) FROM {toast}")
+        assert size > 2100  # over the default 2 kB target that moved it out
+        assert cursor.fetchone()[0] == 0
