@@ -62,7 +62,8 @@ load-test: install ## Bounded loopback load test: 2,000 mixed requests, 50 clien
 	$(BIN)/python bench/load_mixed.py --requests 2000 --concurrency 50
 
 bench: install ## Benchmark: bare view, pages uncached/cached/nginx (BENCH_DATABASE_URL)
-	@command -v wrk >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk
+	@command -v wrk >/dev/null && command -v nginx >/dev/null || \
+	  { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk nginx; }
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 check-deploy: install ## Django's deployment checks with production settings

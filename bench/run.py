@@ -35,7 +35,7 @@ from pathlib import Path
 BASE = Path(__file__).resolve().parents[1]
 PY = str(BASE / ".venv" / "bin" / "python")
 GUNICORN = str(BASE / ".venv" / "bin" / "gunicorn")
-APP_PORT, NGINX_PORT = 8765, 8766
+APP_PORT, NGINX_PORT, SECOND_APP_PORT = 8765, 8766, 8767
 LUA = str(BASE / "bench" / "latency.lua")
 
 
@@ -103,13 +103,13 @@ def wait_for(url: str, timeout=30) -> None:
     raise SystemExit(f"{url} did not answer")
 
 
-def start_gunicorn(cache_on: bool, workers: int) -> subprocess.Popen:
+def start_gunicorn(cache_on: bool, workers: int, port=APP_PORT) -> subprocess.Popen:
     proc = subprocess.Popen(
         [
             GUNICORN,
             "newsroom.wsgi:application",
             "-b",
-            f"127.0.0.1:{APP_PORT}",
+            f"127.0.0.1:{port}",
             "-w",
             str(workers),
             "--log-level",
@@ -118,7 +118,7 @@ def start_gunicorn(cache_on: bool, workers: int) -> subprocess.Popen:
         cwd=BASE,
         env=env(cache_on),
     )
-    wait_for(f"http://127.0.0.1:{APP_PORT}/__bench__/ok")
+    wait_for(f"http://127.0.0.1:{port}/__bench__/ok")
     return proc
 
 
@@ -161,13 +161,20 @@ def measure(url: str, args) -> dict:
     }
 
 
-def nginx_conf(tmp: Path) -> Path:
-    """deploy/nginx.conf made runnable here: loopback port, temporary paths."""
+def nginx_conf(tmp: Path, ports=(APP_PORT,), front_cache=True) -> Path:
+    """deploy/nginx.conf made runnable here: loopback port, temporary paths.
+
+    ``ports``: the app servers behind it; ``front_cache=False`` turns the
+    micro-cache off, so every request reaches (and is balanced across) them.
+    """
     site = (BASE / "deploy" / "nginx.conf").read_text()
     site = site.replace("/var/cache/nginx/newsroom", str(tmp / "cache"))
     site = site.replace("/srv/newsroom", str(BASE))
     site = site.replace("listen 80;", f"listen 127.0.0.1:{NGINX_PORT};")
-    site = site.replace("server 127.0.0.1:8000;", f"server 127.0.0.1:{APP_PORT};")
+    servers = "".join(f"server 127.0.0.1:{port}; " for port in ports)
+    site = site.replace("server 127.0.0.1:8000;", servers.strip())
+    if not front_cache:
+        site = site.replace("proxy_cache newsroom_pages;", "proxy_cache off;")
     site = site.replace("server_name bao.example.vn;", "server_name 127.0.0.1;")
     tmp.chmod(0o755)  # nginx workers run as an unprivileged user
     conf = tmp / "nginx.conf"
@@ -178,6 +185,54 @@ def nginx_conf(tmp: Path) -> Path:
         f" proxy_temp_path {tmp}/proxy;\n{site}\n}}\n"
     )
     return conf
+
+
+SCALE_PAGES = ("home", "article")
+
+
+def behind_nginx(ports, front_cache, urls, args, label) -> dict:
+    with tempfile.TemporaryDirectory() as tmp:
+        conf = nginx_conf(Path(tmp), ports, front_cache)
+        nginx = subprocess.Popen(["nginx", "-c", str(conf), "-g", "daemon off;"])
+        try:
+            wait_for(f"http://127.0.0.1:{NGINX_PORT}/")
+            figures = {}
+            for name in SCALE_PAGES:
+                print(f"{label:14} {name:9} {urls[name]}", file=sys.stderr)
+                figures[name] = measure(
+                    f"http://127.0.0.1:{NGINX_PORT}{urls[name]}", args
+                )
+            return figures
+        finally:
+            stop(nginx, signal.SIGQUIT)
+
+
+def scale_out(urls, args) -> dict:
+    """One app instance against two behind nginx (issue 10), page cache on.
+
+    Two instances on one 2-core machine share its CPU, so this shows that
+    requests spread over both and nothing breaks, not a capacity gain; on two
+    machines the app tier's capacity doubles (docs/deployment.md, Capacity).
+    """
+    figures = {}
+    first = start_gunicorn(True, args.workers)
+    try:
+        figures["1 instance, no front cache"] = behind_nginx(
+            (APP_PORT,), False, urls, args, "1 app"
+        )
+        second = start_gunicorn(True, args.workers, SECOND_APP_PORT)
+        try:
+            figures["2 instances, no front cache"] = behind_nginx(
+                (APP_PORT, SECOND_APP_PORT), False, urls, args, "2 apps"
+            )
+            figures["2 instances, front cache"] = behind_nginx(
+                (APP_PORT, SECOND_APP_PORT), True, urls, args, "2 apps+nginx"
+            )
+        finally:
+            stop(second)
+    finally:
+        stop(first)
+    return figures
 
 
 def main() -> None:
@@ -220,6 +275,9 @@ def main() -> None:
         finally:
             stop(proc)
 
+    if shutil.which("nginx"):
+        results["scale-out"] = scale_out(urls, args)
+
     count = manage(
         "shell",
         "-c",
@@ -255,6 +313,12 @@ def main() -> None:
                 f"{r['p99_ms']:>8.2f} {r['unloaded_p50_ms']:>7.2f} "
                 f"{r['unloaded_p95_ms']:>7.2f} {r['unloaded_p99_ms']:>7.2f} "
                 f"{r['rps'] / bare:>7.0%}"
+            )
+    for setup, figures in results.get("scale-out", {}).items():
+        for name, r in figures.items():
+            print(
+                f"{setup[:27]:27} {name:9} {r['rps']:>9.1f} {r['p50_ms']:>8.2f} "
+                f"{r['p99_ms']:>8.2f} {r['rps'] / bare:>7.0%}"
             )
     for mode in ("uncached", "django-cached"):
         print(f"worker RSS after {mode}: {results[f'rss_mb_{mode}']} MB")
