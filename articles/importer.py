@@ -403,8 +403,8 @@ def _images_in_body(article: Article) -> list[Image]:
 
 
 def _image_names(body: str) -> list[str]:
-    found = (library_source(src) for src in re.findall(r'<img[^>]*\ssrc="([^"]+)"', body))
-    return [name for name in found if name]
+    sources = re.findall(r'<img[^>]*\ssrc="([^"]+)"', body)
+    return [name for name in map(library_source, sources) if name]
 
 
 def _store_image(parsed: ParsedImage, source_dir: Path, reuse: Image | None, written):

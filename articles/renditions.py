@@ -141,13 +141,13 @@ def rendition_bytes(spec: RenditionSpec, storage=None) -> bytes:
     return data
 
 
-def _store(storage, name: str, data: bytes) -> None:
+def _store(storage, name: str, data: bytes, *, known_missing=False) -> None:
     """Save a rendition under exactly ``name``, once.
 
     Two app servers may make the same rendition at once; the second keeps the
     first's file (same bytes) rather than a renamed copy nobody links to.
     """
-    if storage.exists(name):
+    if not known_missing and storage.exists(name):
         return
     saved = storage.save(name, ContentFile(data))
     if saved != name:
@@ -216,7 +216,7 @@ def ensure_renditions(image, storage=None) -> list[str]:
         )
     names = [spec_name(spec) for spec in missing]
     for name, data in zip(names, made, strict=True):
-        _store(storage, name, data)
+        _store(storage, name, data, known_missing=True)
     return names
 
 

@@ -486,6 +486,8 @@ def media_file(request, path):
     server, the bucket or a CDN serves media otherwise. Stored names are never
     reused for other content, so the file is cacheable for a year.
     """
+    if not path or path.endswith("/"):
+        raise Http404(_("Không tìm thấy tệp."))
     try:
         handle = default_storage.open(path, "rb")
     except (OSError, SuspiciousOperation, ValueError):

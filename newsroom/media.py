@@ -37,7 +37,13 @@ def _s3_options(environ) -> dict | None:
         if parts.scheme != "s3" or not parts.netloc:
             raise ImproperlyConfigured(
                 "MEDIA_STORAGE_URL must look like s3://bucket/optional/prefix"
-                "?endpoint_url=https://s3.example.com (got %r)" % url
+                "?endpoint_url=https://s3.example.com"
+            )
+        if "@" in parts.netloc:
+            # Not echoed: it would print the secret into the logs.
+            raise ImproperlyConfigured(
+                "MEDIA_STORAGE_URL must not hold credentials: set "
+                "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY instead"
             )
         options = {"bucket_name": parts.netloc}
         if parts.path.strip("/"):
