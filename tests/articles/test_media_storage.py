@@ -46,7 +46,7 @@ def keys(s3_media, prefix: str = "") -> set[str]:
     return {item["Key"] for item in listing.get("Contents", [])}
 
 
-def upload(django_capture_on_commit_callbacks, width=1600, height=1000) -> Image:
+def upload(django_capture_on_commit_callbacks, width=1000, height=640) -> Image:
     """A photo added to the library the way the admin's upload does it."""
     with django_capture_on_commit_callbacks(execute=True):
         (image,) = images_create(
@@ -166,7 +166,7 @@ def test_upload_is_stored_cleaned_in_the_bucket_with_cache_headers(
     )
     assert head["CacheControl"] == IMMUTABLE
     assert head["ContentType"] == "image/jpeg"
-    assert (image.width, image.height) == (1600, 1000)
+    assert (image.width, image.height) == (1000, 640)
 
     status, headers, body = http_get(image.file.url)
     assert image.file.url.startswith(s3_media["server"].endpoint)
@@ -182,8 +182,9 @@ def test_every_rendition_a_page_may_list_is_in_the_bucket_after_upload(
 ):
     image = upload(django_capture_on_commit_callbacks)
     expected = {spec_name(spec) for spec in specs_for(image)}
-    # 1600x1000: 5 widths uncropped (1600 itself), 16:9 5, 1:1 4; WebP and JPEG.
-    assert len(expected) == 28
+    # 1000x640: 320, 640, 960 and 1000 uncropped and 16:9, 320 and 640 square;
+    # each in WebP and JPEG.
+    assert len(expected) == 20
     assert keys(s3_media, "renditions/") == expected
     head = s3_media["client"].head_object(
         Bucket=s3_media["bucket"],
