@@ -270,6 +270,16 @@ def make_rendition(
     """One rendition of the image in ``file``: ``width`` pixels wide, never more
     than the source (or its crop) has, cropped to ``ratio`` around ``focal``.
     """
+    return make_renditions(file, [(width, fmt, ratio, focal)])[0]
+
+
+def make_renditions(file, specs) -> list[bytes]:
+    """Several renditions of the image in ``file``, decoding it once.
+
+    ``specs`` holds ``(width, fmt, ratio, focal)`` tuples as ``make_rendition``
+    takes them; the result is their bytes in the same order.
+    """
+    widest = max(width for width, *_ in specs)
     with warnings.catch_warnings():
         warnings.simplefilter("error", PILImage.DecompressionBombWarning)
         with PILImage.open(file, formats=list(FORMATS)) as picture:
@@ -278,12 +288,16 @@ def make_rendition(
             # JPEG can decode at 1/2, 1/4, 1/8 scale: far less work and memory
             # for a small rendition of a large photo.
             if picture.format == "JPEG":
-                picture.draft(None, (width * 2, width * 2))
+                picture.draft(None, (widest * 2, widest * 2))
             upright = to_srgb(picture)
-    if ratio is not None:
-        upright = upright.crop(crop_box(*upright.size, ratio, focal))
-    if width < upright.width:
-        height = max(1, round(upright.height * width / upright.width))
-        upright = upright.resize((width, height), PILImage.Resampling.LANCZOS)
-    quality = 80 if fmt == "WEBP" else 82
-    return encode(upright, fmt, quality=quality)
+    made = []
+    for width, fmt, ratio, focal in specs:
+        picture = upright
+        if ratio is not None:
+            picture = picture.crop(crop_box(*picture.size, ratio, focal))
+        if width < picture.width:
+            height = max(1, round(picture.height * width / picture.width))
+            picture = picture.resize((width, height), PILImage.Resampling.LANCZOS)
+        quality = 80 if fmt == "WEBP" else 82
+        made.append(encode(picture, fmt, quality=quality))
+    return made

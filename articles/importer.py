@@ -31,6 +31,7 @@ from django.utils.text import Truncator
 from .imaging import check_image
 from .models import Article, ArticleAuthor, Author, Category, Image
 from .models.taxonomy import validate_section_slug
+from .pictures import library_source
 from .placeholder import create_placeholder_image
 from .text import clean_line, nfc, vi_slugify
 
@@ -402,12 +403,8 @@ def _images_in_body(article: Article) -> list[Image]:
 
 
 def _image_names(body: str) -> list[str]:
-    prefix = default_storage.url("")
-    return [
-        src[len(prefix) :]
-        for src in re.findall(r'<img[^>]*\ssrc="([^"]+)"', body)
-        if src.startswith(prefix)
-    ]
+    sources = re.findall(r'<img[^>]*\ssrc="([^"]+)"', body)
+    return [name for name in map(library_source, sources) if name]
 
 
 def _store_image(parsed: ParsedImage, source_dir: Path, reuse: Image | None, written):

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.utils.html import format_html
@@ -52,10 +53,20 @@ FIGURE_OR_IMG_RE = re.compile(
 )
 
 
+def media_prefixes() -> list[str]:
+    """The URL prefixes media names are found behind: the storage's own (S3 or
+    a custom domain) and the app's ``MEDIA_URL``, which bodies written before
+    media moved to object storage still hold."""
+    prefixes = [default_storage.url("")]
+    if settings.MEDIA_URL not in prefixes:
+        prefixes.append(settings.MEDIA_URL)
+    return prefixes
+
+
 def library_source(src: str) -> str | None:
     """The storage name of a library photo from its URL, or None."""
-    prefix = default_storage.url("")
-    if not src.startswith(prefix):
+    prefix = next((p for p in media_prefixes() if src.startswith(p)), None)
+    if prefix is None:
         return None
     source = src[len(prefix) :]
     # Reuse the rendition pattern so only names we could have made match.

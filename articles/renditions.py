@@ -10,8 +10,12 @@ the database whether a rendition exists::
 Files are kept on the default storage (Django's storage API, so S3 works the
 same as a local disk). A web server in front serves the ones that exist; a
 missing one falls through to ``articles.views.rendition``, which makes it once,
-stores it and answers with it. A name is never reused for other content (a new
-focal point or a new file gives new names), so renditions are cached forever.
+stores it and answers with it. On object storage nothing falls through unless
+a CDN is set to, so there a photo's renditions are made when it is saved
+(``ensure_renditions``, ``MEDIA_RENDITIONS_ON_SAVE``). Either way the files
+are on the shared storage, so every app server finds what another one made.
+A name is never reused for other content (a new focal point or a new file
+gives new names), so renditions are cached forever.
 """
 
 import re
@@ -21,7 +25,7 @@ from pathlib import PurePosixPath
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
-from .imaging import make_rendition
+from .imaging import make_rendition, make_renditions
 
 WIDTHS = (320, 640, 960, 1280, 1920)
 RATIOS = {"16x9": (16, 9), "1x1": (1, 1)}
@@ -121,13 +125,7 @@ def spec_allowed(spec: RenditionSpec, image) -> bool:
 def rendition_bytes(spec: RenditionSpec, storage=None) -> bytes:
     """The rendition's bytes, made from the original and stored the first time."""
     storage = storage or default_storage
-    name = rendition_name(
-        spec.source,
-        width=spec.width,
-        ext=spec.ext,
-        ratio=spec.ratio,
-        focal=spec.focal or (50, 50),
-    )
+    name = spec_name(spec)
     if storage.exists(name):
         with storage.open(name, "rb") as handle:
             return handle.read()
@@ -139,11 +137,87 @@ def rendition_bytes(spec: RenditionSpec, storage=None) -> bytes:
             ratio=RATIOS[spec.ratio] if spec.ratio else None,
             focal=spec.focal or (50, 50),
         )
-    if not storage.exists(name):
-        # Two first requests at once may both make it; the second keeps the
-        # first's file (same bytes) rather than storing a renamed copy.
-        storage.save(name, ContentFile(data))
+    _store(storage, name, data)
     return data
+
+
+def _store(storage, name: str, data: bytes, *, known_missing=False) -> None:
+    """Save a rendition under exactly ``name``, once.
+
+    Two app servers may make the same rendition at once; the second keeps the
+    first's file (same bytes) rather than a renamed copy nobody links to.
+    """
+    if not known_missing and storage.exists(name):
+        return
+    saved = storage.save(name, ContentFile(data))
+    if saved != name:
+        storage.delete(saved)
+
+
+def specs_for(image) -> list[RenditionSpec]:
+    """Every rendition a page may list for the library photo ``image``:
+    each crop (none, 16:9, 1:1) at each width, in WebP and the fallback."""
+    source = image.file.name
+    fallback = fallback_extension(source)
+    return [
+        RenditionSpec(
+            source=source,
+            width=width,
+            ext=ext,
+            ratio=ratio,
+            focal=image.focal_point if ratio else None,
+        )
+        for ratio in (None, *RATIOS)
+        for width in widths_for(image.width, image.height, ratio)
+        for ext in ("webp", fallback)
+    ]
+
+
+def spec_name(spec: RenditionSpec) -> str:
+    return rendition_name(
+        spec.source,
+        width=spec.width,
+        ext=spec.ext,
+        ratio=spec.ratio,
+        focal=spec.focal or (50, 50),
+    )
+
+
+def ensure_renditions(image, storage=None) -> list[str]:
+    """Make the renditions of ``image`` the storage lacks; return their names.
+
+    One listing finds what exists (made earlier, or by another app server);
+    the original is read and decoded once for all the missing ones.
+    """
+    storage = storage or default_storage
+    if not image.file or not image.width:
+        return []
+    source = image.file.name
+    try:
+        _, files = storage.listdir(f"{PREFIX}{source}")
+    except (FileNotFoundError, NotImplementedError, OSError):
+        files = []
+    present = {f"{PREFIX}{source}/{file_name}" for file_name in files}
+    missing = [spec for spec in specs_for(image) if spec_name(spec) not in present]
+    if not missing:
+        return []
+    with storage.open(source, "rb") as original:
+        made = make_renditions(
+            original,
+            [
+                (
+                    spec.width,
+                    PIL_FORMATS[spec.ext],
+                    RATIOS[spec.ratio] if spec.ratio else None,
+                    spec.focal or (50, 50),
+                )
+                for spec in missing
+            ],
+        )
+    names = [spec_name(spec) for spec in missing]
+    for name, data in zip(names, made, strict=True):
+        _store(storage, name, data, known_missing=True)
+    return names
 
 
 def delete_renditions(source: str, storage=None) -> None:

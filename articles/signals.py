@@ -9,6 +9,7 @@ rejected, deleted; comments opened or closed), with ``article_ids``. A page
 cache connects a receiver to it to purge those articles' pages.
 """
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from django.dispatch import Signal, receiver
@@ -156,6 +157,20 @@ def refresh_articles_rights(sender, instance, created, **kwargs):
         from .services import articles_refresh_rights
 
         articles_refresh_rights(image=instance)
+
+
+@receiver(post_save, sender=Image)
+def make_renditions_on_save(sender, instance, raw=False, **kwargs):
+    """With ``MEDIA_RENDITIONS_ON_SAVE`` (object storage), store the photo's
+    renditions once the row is committed, before the admin answers, so pages
+    never link a rendition the bucket lacks. A failure is logged, not raised:
+    the photo is saved, and ``manage.py make_renditions`` makes what is missing.
+    """
+    if raw or not settings.MEDIA_RENDITIONS_ON_SAVE or not instance.file:
+        return
+    from .renditions import ensure_renditions
+
+    transaction.on_commit(lambda: ensure_renditions(instance), robust=True)
 
 
 def sync_role_groups(sender, **kwargs):

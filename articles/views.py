@@ -1,20 +1,30 @@
 """Public pages. Each renders with a fixed number of queries (see tests)."""
 
 import logging
+import mimetypes
 from collections import OrderedDict
 from datetime import datetime, time, timedelta
 
 from django.conf import settings
+from django.core.exceptions import SuspiciousOperation
+from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Q
-from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+)
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 from django.views.generic import ListView, TemplateView
+
+from newsroom.media import IMMUTABLE
 
 from . import readership, seo
 from . import search as fulltext
@@ -488,5 +498,28 @@ def rendition(request, path):
         logger.exception("Cannot make rendition %s", path)
         raise Http404(_("Không tìm thấy ảnh.")) from None
     response = HttpResponse(data, content_type=spec.content_type)
-    response["Cache-Control"] = "public, max-age=31536000, immutable"
+    response["Cache-Control"] = IMMUTABLE
+    return response
+
+
+@require_safe
+def media_file(request, path):
+    """A stored media file, read through the storage (``SERVE_MEDIA``).
+
+    For development and one-machine installs with nothing in front; a web
+    server, the bucket or a CDN serves media otherwise. Stored names are never
+    reused for other content, so the file is cacheable for a year.
+    """
+    if not path or path.endswith("/"):
+        raise Http404(_("Không tìm thấy tệp."))
+    try:
+        handle = default_storage.open(path, "rb")
+    except (OSError, SuspiciousOperation, ValueError):
+        # Missing, a folder, or a path outside the storage ("../"): all 404.
+        raise Http404(_("Không tìm thấy tệp.")) from None
+    content_type, _encoding = mimetypes.guess_type(path)
+    response = FileResponse(
+        handle, content_type=content_type or "application/octet-stream"
+    )
+    response["Cache-Control"] = IMMUTABLE
     return response

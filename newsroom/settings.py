@@ -10,6 +10,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from newsroom.media import media_origins, media_storage
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -198,8 +200,12 @@ FORMAT_MODULE_PATH = ["newsroom.formats"]
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Media (uploads and their renditions): the MEDIA_ROOT folder, or S3-compatible
+# object storage when MEDIA_STORAGE_URL (or AWS_STORAGE_BUCKET_NAME) is set, so
+# every app server sees the same files (newsroom.media; README, "Media storage").
+# Code reaches media only through Django's storage API (default_storage).
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": media_storage(os.environ),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -208,8 +214,18 @@ STORAGES = {
         )
     },
 }
+# The path the app answers media requests on: renditions not yet made, and
+# with SERVE_MEDIA every file. Pages link media at the storage's own URLs.
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+MEDIA_ON_OBJECT_STORAGE = "OPTIONS" in STORAGES["default"]
+# Make a photo's renditions when it is saved rather than on their first
+# request. On object storage a missing rendition is a 404 from the bucket,
+# which reaches the app only when a CDN or nginx is set to fall back to it
+# (README, "Media storage"), so this is on there by default.
+MEDIA_RENDITIONS_ON_SAVE = env_bool(
+    "MEDIA_RENDITIONS_ON_SAVE", default=MEDIA_ON_OBJECT_STORAGE
+)
 
 # The admin lives at ADMIN_URL so it can be moved off the well-known path.
 ADMIN_URL = os.environ.get("ADMIN_URL", "admin/").strip("/") + "/"
@@ -257,7 +273,12 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [_SELF],
         "script-src": [_SELF],
         "style-src": [_SELF],
-        "img-src": [_SELF, "data:", *env_list("CSP_IMG_SRC")],
+        "img-src": [
+            _SELF,
+            "data:",
+            *media_origins(STORAGES["default"]),
+            *env_list("CSP_IMG_SRC"),
+        ],
         "font-src": [_SELF, "data:"],
         "connect-src": [_SELF],
         "object-src": [_NONE],

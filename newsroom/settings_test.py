@@ -14,11 +14,15 @@ from newsroom.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
-# Tests render pages without running collectstatic first.
+# Tests render pages without running collectstatic first, and keep media in a
+# temporary folder whatever the environment says (tests of object storage
+# point the default storage at their own S3 server: tests/s3.py).
 STORAGES = {
-    **STORAGES,  # noqa: F405
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+MEDIA_ON_OBJECT_STORAGE = False
+MEDIA_RENDITIONS_ON_SAVE = False
 # The test client speaks plain HTTP.
 SECURE_SSL_REDIRECT = False
 # Most tests count queries on repeated GETs: the page cache would answer them.

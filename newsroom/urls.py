@@ -1,11 +1,10 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
-from django.views.static import serve
 
 from articles import sitemaps
 from articles.feeds import LatestArticlesFeed
-from articles.views import healthz, rendition, robots_txt
+from articles.views import healthz, media_file, rendition, robots_txt
 
 urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
@@ -34,13 +33,10 @@ if settings.MEDIA_URL.startswith("/"):
             name="rendition",
         )
     )
-if settings.SERVE_MEDIA:
+if settings.SERVE_MEDIA and settings.MEDIA_URL.startswith("/"):
+    # Through the storage API, so this works with object storage too.
     media_patterns.append(
-        path(
-            f"{settings.MEDIA_URL.strip('/')}/<path:path>",
-            serve,
-            {"document_root": settings.MEDIA_ROOT},
-        )
+        path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", media_file)
     )
 urlpatterns = media_patterns + urlpatterns
 
