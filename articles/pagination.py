@@ -59,4 +59,5 @@ class WindowPage(Page):
         self.more = more
 
     def has_next(self):
-        return self.more
+        # The window's last page links nowhere, even when rows lie beyond it.
+        return self.more and self.number < MAX_PAGES

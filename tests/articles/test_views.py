@@ -235,6 +235,14 @@ class TestPagination:
         assert deep.context["page_obj"].has_next() is False
         assert 'rel="prev"' in deep.content.decode()
 
+    def test_the_windows_last_page_renders_without_a_next_link(
+        self, client, many, section, monkeypatch
+    ):
+        monkeypatch.setattr("articles.pagination.MAX_PAGES", 1)  # 25 rows beyond
+        response = client.get(section.get_absolute_url(), {"page": 1})
+        assert response.status_code == 200
+        assert 'rel="next"' not in response.content.decode()
+
     def test_last_keyword_is_the_last_page(self, client, many, section):
         response = client.get(f"{section.get_absolute_url()}?page=last")
         assert response.status_code == 200
