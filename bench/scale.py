@@ -8,7 +8,7 @@ request, and prints p50/p95/max wall time, the number of queries and the
 median CPU time of the Django process (the database's own time is not in it:
 on a machine shared with other work, CPU time is the steadier figure). Pages: home, a
 section, its page 2,000 (or its last page when it has fewer), an article, a
-tag, an author.
+tag, an author, and three searches.
 """
 
 import argparse
@@ -59,6 +59,9 @@ def main():
         .first()
         .get_absolute_url(),
         "author": article.byline[0].get_absolute_url(),
+        "search ha noi": "/tim-kiem/?q=ha+noi",
+        "search giao duc": "/tim-kiem/?q=giao+duc",
+        "search thuc day": "/tim-kiem/?q=thuc+day+hop+tac+toan+dien",
     }
     client = Client()
     print(f"{published.count()} published articles; section {in_section}")
