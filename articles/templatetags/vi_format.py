@@ -8,7 +8,6 @@ from datetime import datetime
 
 from django import template
 from django.utils import timezone
-from django.utils.dateformat import format as date_format
 
 register = template.Library()
 
@@ -20,7 +19,9 @@ def vi_datetime(value: datetime | None) -> str:
     """``19/10/2023 06:36`` in the site's time zone."""
     if not value:
         return ""
-    return date_format(timezone.localtime(value), "d/m/Y H:i")
+    # strftime, not Django's date format: the same digits at a tenth of the
+    # cost, and pages print dozens (comments, cards).
+    return timezone.localtime(value).strftime("%d/%m/%Y %H:%M")
 
 
 @register.filter
@@ -28,7 +29,7 @@ def vi_date(value: datetime | None) -> str:
     """``19/10/2023`` in the site's time zone."""
     if not value:
         return ""
-    return date_format(timezone.localtime(value), "d/m/Y")
+    return timezone.localtime(value).strftime("%d/%m/%Y")
 
 
 def relative_time(value: datetime, now: datetime | None = None) -> str:

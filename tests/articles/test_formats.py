@@ -15,6 +15,23 @@ def test_vi_datetime_prints_the_newspaper_format_in_vietnam_time():
     assert vi_date(SEED_TIME) == "19/10/2023"
 
 
+@pytest.mark.parametrize(
+    "moment",
+    [
+        datetime(2024, 1, 1, 0, 5, tzinfo=UTC),
+        datetime(2024, 12, 31, 17, 0, tzinfo=UTC),  # midnight in Vietnam
+        datetime(2025, 2, 28, 16, 59, 59, tzinfo=UTC),
+        datetime(2026, 7, 9, 3, 4, tzinfo=UTC),
+    ],
+)
+def test_vi_datetime_matches_djangos_own_date_format(moment):
+    local = timezone.localtime(moment)
+    django = Template("{{ when|date:'d/m/Y H:i' }}|{{ when|date:'d/m/Y' }}")
+    assert django.render(Context({"when": local})) == (
+        f"{vi_datetime(moment)}|{vi_date(moment)}"
+    )
+
+
 def test_django_date_format_setting_is_overridden_for_vi():
     rendered = Template(
         "{{ when|date }} {{ when|date:'SHORT_DATETIME_FORMAT' }}"
