@@ -9,7 +9,6 @@ escaped exactly as the template escaped it.
 from django import template
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils import timezone
-from django.utils.dateformat import format as date_format
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
@@ -87,7 +86,7 @@ def card(
         article.title,
         mark_safe(heading),
         sapo,
-        date_format(timezone.localtime(published), "c") if published else "",
+        timezone.localtime(published).isoformat() if published else "",
         vi_datetime(published),
         relative_time(published) if published else "",
         comments,
