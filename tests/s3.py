@@ -6,15 +6,13 @@ process dies), the tests that need it skip, and fail with CI=true.
 """
 
 import json
-import os
 import secrets
-import socket
 import subprocess
 import sys
 import time
 from dataclasses import dataclass
 
-import pytest
+from tests.live import free_port, reachable, unavailable
 
 # moto accepts any credentials; these only have to be present.
 CREDENTIALS = {
@@ -37,23 +35,6 @@ def public_read(bucket: str) -> dict:
             }
         ],
     }
-
-
-def ci() -> bool:
-    return os.environ.get("CI", "").lower() in {"1", "true", "yes"}
-
-
-def unavailable(message: str):
-    """Skip, or fail under CI=true where every service must be there."""
-    if ci():
-        pytest.fail(message)
-    pytest.skip(message)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @dataclass
@@ -114,11 +95,9 @@ def start_s3_server(timeout: float = 30) -> S3Server:
     while time.monotonic() < deadline:
         if process.poll() is not None:
             unavailable(f"moto's S3 server exited with code {process.returncode}")
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+        if reachable(port):
             return S3Server(process, port)
-        except OSError:
-            time.sleep(0.1)
+        time.sleep(0.1)
     process.kill()
     process.wait(timeout=10)
     unavailable(f"moto's S3 server did not answer on port {port} in {timeout} s")

@@ -21,11 +21,8 @@ import os
 import re
 import secrets
 import shutil
-import socket
 import subprocess
-import sys
 import tarfile
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -34,8 +31,9 @@ import psycopg
 import pytest
 from django.conf import settings
 
+from tests.live import free_port, gunicorn, manage, production_env, stop, unavailable
+
 BASE_DIR = Path(__file__).resolve().parents[2]
-CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 RENDITION_RE = re.compile(
     r'og:image" content="https?://[^/]+(/media/renditions/[^"]+)"'
 )
@@ -48,19 +46,8 @@ def _postgresql():
         pytest.skip("the restore drill is for PostgreSQL (set DATABASE_URL)")
     for tool in ("pg_dump", "pg_restore"):
         if shutil.which(tool) is None:
-            message = f"{tool} is not installed (apt-get install postgresql-client)"
-            if CI:
-                pytest.fail(message)
-            pytest.skip(message)
+            unavailable(f"{tool} is not installed (apt-get install postgresql-client)")
     return db
-
-
-def _free_port() -> int:
-    probe = socket.socket()
-    probe.bind(("127.0.0.1", 0))
-    port = probe.getsockname()[1]
-    probe.close()
-    return port
 
 
 def _get(url: str) -> tuple[int, bytes]:
@@ -80,53 +67,27 @@ class Site:
         port = db.get("PORT") or 5432
         self.url = f"postgres://{auth}@{host}:{port}/{name}"
         # The same address before and after: pages print absolute URLs.
-        self.port = _free_port()
-        self.env = {
-            **{k: v for k, v in os.environ.items() if k != "DATABASE_REPLICA_URL"},
-            "DJANGO_SETTINGS_MODULE": "newsroom.settings",
-            "DEBUG": "0",
-            "SECRET_KEY": "restore-drill-" + secrets.token_urlsafe(32),
-            "ALLOWED_HOSTS": "127.0.0.1",
-            "SECURE_SSL_REDIRECT": "0",
-            "SERVE_MEDIA": "1",
-            "PAGE_CACHE_ENABLED": "0",
-            "DATABASE_URL": self.url,
-            "MEDIA_ROOT": str(media),
-        }
+        self.port = free_port()
+        self.env = production_env(
+            "restore-drill-" + secrets.token_urlsafe(32),
+            SERVE_MEDIA="1",
+            PAGE_CACHE_ENABLED="0",
+            DATABASE_URL=self.url,
+            MEDIA_ROOT=str(media),
+        )
+        self.env.pop("DATABASE_REPLICA_URL", None)
         self.env.pop("REDIS_URL", None)  # local memory: nothing outlives gunicorn
 
     def manage(self, *args: str) -> str:
-        return subprocess.run(
-            [sys.executable, "manage.py", *args],
-            cwd=BASE_DIR,
-            env=self.env,
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout
+        return manage(self.env, *args)
 
     def pages(self, paths: list[str]) -> dict[str, tuple[int, bytes]]:
-        port = self.port
-        server = subprocess.Popen(
-            [
-                *(sys.executable, "-m", "gunicorn", "newsroom.wsgi:application"),
-                *("-b", f"127.0.0.1:{port}", "-w", "1", "--log-level", "warning"),
-            ],
-            cwd=BASE_DIR,
-            env=self.env,
-        )
+        server = gunicorn(self.env, self.port, workers=1)
         try:
-            base = f"http://127.0.0.1:{port}"
-            for _ in range(150):
-                try:
-                    socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                    break
-                except OSError:
-                    time.sleep(0.2)
+            base = f"http://127.0.0.1:{self.port}"
             return {path: _get(base + path) for path in paths}
         finally:
-            server.terminate()
-            server.wait(timeout=20)
+            stop(server)
 
 
 def _ts(body: bytes) -> bytes:

@@ -10,9 +10,6 @@ nothing a reader sees.
 import os
 import re
 import secrets
-import socket
-import subprocess
-import sys
 import time
 import urllib.error
 import urllib.parse
@@ -24,29 +21,23 @@ import pytest
 from django.core import signing
 
 from articles.spam import FORM_SALT
+from tests.live import (
+    PG,
+    drop_database,
+    free_port,
+    fresh_database,
+    gunicorn,
+    manage,
+    production_env,
+    require,
+    stop,
+)
 from tests.outage.proxy import Proxy
 
 BASE_DIR = Path(__file__).resolve().parents[2]
-PG = {"host": "127.0.0.1", "port": 5432, "user": "postgres"}
 REDIS_PORT = 6379
 SEED = BASE_DIR / "demo" / "000_acd85ecf6e6c6313.txt"
 SECRET = "outage-test-" + secrets.token_urlsafe(32)
-
-
-def _reachable(port: int) -> bool:
-    try:
-        socket.create_connection(("127.0.0.1", port), timeout=1).close()
-        return True
-    except OSError:
-        return False
-
-
-def _require(port: int, what: str) -> None:
-    if not _reachable(port):
-        message = f"{what} is not running on 127.0.0.1:{port}"
-        if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
-            pytest.fail(message)
-        pytest.skip(message)
 
 
 def fetch(url: str, data: dict | None = None, headers: dict | None = None):
@@ -68,82 +59,33 @@ def fetch(url: str, data: dict | None = None, headers: dict | None = None):
 
 @pytest.fixture(scope="module")
 def outage_site():
-    _require(PG["port"], "PostgreSQL")
-    _require(REDIS_PORT, "Redis")
+    require(PG["port"], "PostgreSQL")
+    require(REDIS_PORT, "Redis")
     name = f"newsroom_outage_{os.getpid()}"
-    with psycopg.connect(dbname="postgres", autocommit=True, **PG) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    direct = f"postgres://postgres@127.0.0.1:5432/{name}"
+    direct = fresh_database(name)
     pg_proxy, redis_proxy = Proxy(5432).start(), Proxy(REDIS_PORT).start()
-    env = {
-        **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
-        "DJANGO_SETTINGS_MODULE": "newsroom.settings",
-        "DEBUG": "0",
-        "SECRET_KEY": SECRET,
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "0",
-        "SESSION_COOKIE_SECURE": "0",
-        "CSRF_COOKIE_SECURE": "0",
-        "SERVE_MEDIA": "1",
+    env = production_env(
+        SECRET,
+        SERVE_MEDIA="1",
         # The page cache would keep serving pages it already holds through a
         # database outage (a feature); here we test what the app itself answers.
-        "PAGE_CACHE_ENABLED": "0",
-        "DATABASE_URL": direct,
-        "REDIS_URL": f"redis://127.0.0.1:{REDIS_PORT}/12",
-    }
-    manage = [sys.executable, "manage.py"]
-    subprocess.run(
-        [*manage, "migrate", "--noinput", "-v0"], cwd=BASE_DIR, env=env, check=True
+        PAGE_CACHE_ENABLED="0",
+        DATABASE_URL=direct,
+        REDIS_URL=f"redis://127.0.0.1:{REDIS_PORT}/12",
     )
-    subprocess.run(
-        [*manage, "collectstatic", "--noinput", "-v0"],
-        cwd=BASE_DIR,
-        env=env,
-        check=True,
-    )
-    out = subprocess.run(
-        [*manage, "import_article", str(SEED), "--publish"],
-        cwd=BASE_DIR,
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout.strip()
+    manage(env, "migrate", "--noinput", "-v0")
+    manage(env, "collectstatic", "--noinput", "-v0")
+    out = manage(env, "import_article", str(SEED), "--publish")
     article_id = int(re.search(r"-(\d+)\.html$", out).group(1))
 
-    probe = socket.socket()
-    probe.bind(("127.0.0.1", 0))
-    port = probe.getsockname()[1]
-    probe.close()
+    port = free_port()
     served = {
         **env,
         "DATABASE_URL": f"postgres://postgres@127.0.0.1:{pg_proxy.port}/{name}",
         "REDIS_URL": f"redis://127.0.0.1:{redis_proxy.port}/12",
     }
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "newsroom.wsgi:application",
-            "-b",
-            f"127.0.0.1:{port}",
-            "-w",
-            "2",
-            "--timeout",
-            "30",
-            "--log-level",
-            "warning",
-        ],
-        cwd=BASE_DIR,
-        env=served,
-    )
+    server = gunicorn(served, port)
     base = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        if _reachable(port):
-            break
-        time.sleep(0.2)
     try:
         yield {
             "base": base,
@@ -154,12 +96,10 @@ def outage_site():
             "db": name,
         }
     finally:
-        server.terminate()
-        server.wait(timeout=20)
+        stop(server)
         pg_proxy.stop()
         redis_proxy.stop()
-        with psycopg.connect(dbname="postgres", autocommit=True, **PG) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        drop_database(name)
 
 
 def comment_count(site) -> int:

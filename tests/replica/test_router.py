@@ -9,7 +9,6 @@ queries each one answered.
 """
 
 import os
-import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -35,6 +34,7 @@ from tests.factories import (
     UserFactory,
     with_token,
 )
+from tests.live import free_port
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 BOTH = ["default", "replica"]
@@ -303,14 +303,6 @@ def test_the_next_scheduled_time_is_read_from_the_primary(client, site):
     assert len(primary) > 0
 
 
-def _closed_port() -> int:
-    probe = socket.socket()
-    probe.bind(("127.0.0.1", 0))
-    port = probe.getsockname()[1]
-    probe.close()
-    return port
-
-
 def _require_postgresql():
     if connection.vendor != "postgresql":
         pytest.skip("needs a PostgreSQL server to stop and kill connections")
@@ -322,7 +314,7 @@ def test_an_unreachable_replica_falls_back_to_the_primary(client, site):
     replica = connections["replica"]
     replica.close()
     port = replica.settings_dict["PORT"]
-    replica.settings_dict["PORT"] = _closed_port()
+    replica.settings_dict["PORT"] = free_port()  # nobody listens there
     try:
         for url in public_urls(site).values():
             # (CaptureQueriesContext would connect to the replica itself.)

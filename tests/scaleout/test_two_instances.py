@@ -13,9 +13,6 @@ import http.cookiejar
 import os
 import re
 import secrets
-import socket
-import subprocess
-import sys
 import time
 import urllib.error
 import urllib.parse
@@ -31,23 +28,25 @@ from lxml import html as lxml_html
 from articles.spam import FORM_SALT
 from newsroom.media import IMMUTABLE
 from tests import images
-from tests.s3 import CREDENTIALS, free_port, unavailable
+from tests.live import (
+    PG,
+    drop_database,
+    free_port,
+    fresh_database,
+    gunicorn,
+    manage,
+    production_env,
+    require,
+    stop,
+)
+from tests.s3 import CREDENTIALS
 
 BASE_DIR = Path(__file__).resolve().parents[2]
-PG = {"host": "127.0.0.1", "port": 5432, "user": "postgres"}
 SEED = BASE_DIR / "demo" / "000_acd85ecf6e6c6313.txt"
 SECRET = "scaleout-test-" + secrets.token_urlsafe(32)
 EDITOR, PASSWORD = "bien-tap", "Mat-khau-" + secrets.token_urlsafe(12)
 SRCSET_URL = re.compile(r"(https?://[^\s\"]+)\s\d+w")
 CONSISTENCY_LIMIT = 1.0  # seconds, from the editor's response to every page
-
-
-def _reachable(port: int) -> bool:
-    try:
-        socket.create_connection(("127.0.0.1", port), timeout=1).close()
-        return True
-    except OSError:
-        return False
 
 
 class Client:
@@ -129,75 +128,36 @@ def _sql(site, query, *params):
 
 @pytest.fixture(scope="module")
 def site(s3_server):
-    for port, what in [(PG["port"], "PostgreSQL"), (6379, "Redis")]:
-        if not _reachable(port):
-            unavailable(f"{what} is not running on 127.0.0.1:{port}")
+    require(PG["port"], "PostgreSQL")
+    require(6379, "Redis")
     name = f"newsroom_scaleout_{os.getpid()}"
-    with psycopg.connect(dbname="postgres", autocommit=True, **PG) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
     bucket = s3_server.new_bucket("scaleout")
-    env = {
-        **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
+    env = production_env(
+        SECRET,
         **CREDENTIALS,
-        "DJANGO_SETTINGS_MODULE": "newsroom.settings",
-        "DEBUG": "0",
-        "SECRET_KEY": SECRET,
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "0",
-        "SESSION_COOKIE_SECURE": "0",
-        "CSRF_COOKIE_SECURE": "0",
-        "PAGE_CACHE_ENABLED": "1",
-        "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{name}",
+        PAGE_CACHE_ENABLED="1",
+        DATABASE_URL=fresh_database(name),
         # The run's own Redis database when it has one, with keys of our own.
-        "REDIS_URL": os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/12",
-        "CACHE_KEY_PREFIX": f"scaleout-{os.getpid()}",
-        "MEDIA_STORAGE_URL": s3_server.storage_url(bucket),
-        "DJANGO_SUPERUSER_PASSWORD": PASSWORD,
-        "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
-    }
+        REDIS_URL=os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/12",
+        CACHE_KEY_PREFIX=f"scaleout-{os.getpid()}",
+        MEDIA_STORAGE_URL=s3_server.storage_url(bucket),
+        DJANGO_SUPERUSER_PASSWORD=PASSWORD,
+        EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend",
+    )
     env.pop("MEDIA_ROOT", None)
-    manage = [sys.executable, "manage.py"]
-
-    def run(*args):
-        return subprocess.run(
-            [*manage, *args],
-            cwd=BASE_DIR,
-            env=env,
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout.strip()
-
-    run("migrate", "--noinput", "-v0")
-    run("collectstatic", "--noinput", "-v0")
-    run("createsuperuser", "--noinput", "--username", EDITOR, "--email", "e@x.vn")
-    seed_url = run("import_article", str(SEED), "--publish")
+    manage(env, "migrate", "--noinput", "-v0")
+    manage(env, "collectstatic", "--noinput", "-v0")
+    manage(
+        env, "createsuperuser", "--noinput", "--username", EDITOR, "--email", "e@x.vn"
+    )
+    seed_url = manage(env, "import_article", str(SEED), "--publish")
 
     servers, bases = [], []
-    for _ in range(2):
-        port = free_port()
-        servers.append(
-            subprocess.Popen(
-                [
-                    *[sys.executable, "-m", "gunicorn", "newsroom.wsgi:application"],
-                    *["-b", f"127.0.0.1:{port}", "-w", "2", "--timeout", "60"],
-                    *["--log-level", "warning"],
-                ],
-                cwd=BASE_DIR,
-                env=env,
-            )
-        )
-        bases.append(f"http://127.0.0.1:{port}")
     try:
-        for base in bases:
-            port = int(base.rsplit(":", 1)[1])
-            for _ in range(150):
-                if _reachable(port):
-                    break
-                time.sleep(0.2)
-            else:
-                pytest.fail(f"gunicorn did not start on {base}")
+        for _ in range(2):
+            port = free_port()
+            servers.append(gunicorn(env, port, timeout=60))
+            bases.append(f"http://127.0.0.1:{port}")
         yield {
             "a": bases[0],
             "b": bases[1],
@@ -212,11 +172,8 @@ def site(s3_server):
         }
     finally:
         for server in servers:
-            server.terminate()
-        for server in servers:
-            server.wait(timeout=20)
-        with psycopg.connect(dbname="postgres", autocommit=True, **PG) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            stop(server)
+        drop_database(name)
 
 
 def login(site, base):
