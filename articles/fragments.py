@@ -18,12 +18,11 @@ built from a lagging read replica right after a purge would outlive the purge.
 import time
 from collections.abc import Callable, Iterable
 
-from django.conf import settings
 from django.core.cache import cache
 
 from newsroom.db_router import primary
 
-from .pagecache import GROUP_PREFIX, SITE_GROUPS, next_change_at
+from .pagecache import GROUP_PREFIX, SITE_GROUPS, keep_for, purged_since
 
 PREFIX = "pc:part:"
 
@@ -38,17 +37,13 @@ def cached_part(name: str, groups: Iterable[str], build: Callable, *, timeout=No
     key = PREFIX + name
     group_keys = [GROUP_PREFIX + g for g in {*groups, *SITE_GROUPS}]
     found = cache.get_many([key, *group_keys])
-    entry = found.get(key)
+    entry = found.pop(key, None)
     if entry is not None:
         built_at, value = entry
-        if all(found.get(k, 0) < built_at for k in group_keys):
+        if not purged_since(built_at, found.values()):
             return value
     built_at = time.time()
     with primary():  # shared by many pages: never a lagging replica's copy
         value = build()
-    timeout = timeout or settings.PAGE_CACHE_TIMEOUT
-    change = next_change_at()
-    if change:
-        timeout = max(1, min(timeout, int(change - built_at)))
-    cache.set(key, (built_at, value), timeout)
+    cache.set(key, (built_at, value), keep_for(timeout))
     return value

@@ -149,6 +149,23 @@ def next_change_at() -> float | None:
     return value or None
 
 
+def keep_for(timeout: int | None = None) -> int:
+    """Seconds to keep something rendered now: ``timeout`` (default
+    ``PAGE_CACHE_TIMEOUT``), cut short by the next scheduled publish or
+    embargo end, so scheduled articles appear on time without a purge."""
+    timeout = timeout or settings.PAGE_CACHE_TIMEOUT
+    change = next_change_at()
+    if change:
+        timeout = max(1, min(timeout, int(change - time.time())))
+    return timeout
+
+
+def purged_since(fresh_from: float, purge_times) -> bool:
+    """Whether any of ``purge_times`` (of the groups something shows) is at or
+    after ``fresh_from``: then it is stale. A missing purge time never is."""
+    return any(t >= fresh_from for t in purge_times)
+
+
 def forget_next_change() -> None:
     cache.delete(NEXT_CHANGE_KEY)
 
@@ -237,18 +254,13 @@ class PageCacheMiddleware:
         if entry is None:
             return None
         purged = cache.get_many([GROUP_PREFIX + g for g in entry["groups"]])
-        fresh_from = entry.get("fresh_from", entry["started"])
-        if any(t >= fresh_from for t in purged.values()):
+        if purged_since(entry.get("fresh_from", entry["started"]), purged.values()):
             return None
         return entry
 
     @staticmethod
     def _store(key, response, groups, started):
         replica = getattr(response, "read_replica", False)
-        timeout = settings.PAGE_CACHE_TIMEOUT
-        change = next_change_at()
-        if change:
-            timeout = max(1, min(timeout, int(change - time.time())))
         headers = {
             k: v
             for k, v in response.headers.items()
@@ -266,7 +278,7 @@ class PageCacheMiddleware:
             "headers": headers,
             "content": response.content,
         }
-        cache.set(key, entry, timeout)
+        cache.set(key, entry, keep_for())
 
     @staticmethod
     def _answer(request, entry):
