@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.html import escape, format_html, linebreaks, urlize
 from django.utils.safestring import mark_safe
 
+from .vi_format import vi_datetime
+
 register = template.Library()
 
 
@@ -48,7 +50,7 @@ def comment_item(context, comment):
         '      <div class="comment__body">{}</div>\n      {}',
         comment.name,
         created.isoformat(),
-        created.strftime("%d/%m/%Y %H:%M"),
+        vi_datetime(created),
         mark_safe(
             ' · <span class="comment__waiting">Đang chờ duyệt (chỉ bạn thấy)</span>'
         )
