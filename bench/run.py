@@ -191,13 +191,14 @@ SCALE_PAGES = ("home", "article")
 
 
 def behind_nginx(ports, front_cache, urls, args, label) -> dict:
+    """Measure each of ``urls`` through nginx in front of the apps on ``ports``."""
     with tempfile.TemporaryDirectory() as tmp:
         conf = nginx_conf(Path(tmp), ports, front_cache)
         nginx = subprocess.Popen(["nginx", "-c", str(conf), "-g", "daemon off;"])
         try:
             wait_for(f"http://127.0.0.1:{NGINX_PORT}/")
             figures = {}
-            for name in SCALE_PAGES:
+            for name in urls:
                 print(f"{label:14} {name:9} {urls[name]}", file=sys.stderr)
                 figures[name] = measure(
                     f"http://127.0.0.1:{NGINX_PORT}{urls[name]}", args
@@ -214,6 +215,7 @@ def scale_out(urls, args) -> dict:
     requests spread over both and nothing breaks, not a capacity gain; on two
     machines the app tier's capacity doubles (docs/deployment.md, Capacity).
     """
+    urls = {name: urls[name] for name in SCALE_PAGES}
     figures = {}
     first = start_gunicorn(True, args.workers)
     try:
@@ -257,20 +259,9 @@ def main() -> None:
                 print(f"{mode:14} {name:9} {path}", file=sys.stderr)
                 results[mode][name] = measure(base + path, args)
             if cache_on and shutil.which("nginx"):
-                with tempfile.TemporaryDirectory() as tmp:
-                    conf = nginx_conf(Path(tmp))
-                    nginx = subprocess.Popen(
-                        ["nginx", "-c", str(conf), "-g", "daemon off;"]
-                    )
-                    try:
-                        wait_for(f"http://127.0.0.1:{NGINX_PORT}/")
-                        for name, path in urls.items():
-                            print(f"nginx-cached   {name:9} {path}", file=sys.stderr)
-                            results["nginx-cached"][name] = measure(
-                                f"http://127.0.0.1:{NGINX_PORT}{path}", args
-                            )
-                    finally:
-                        stop(nginx, signal.SIGQUIT)
+                results["nginx-cached"] = behind_nginx(
+                    (APP_PORT,), True, urls, args, "nginx-cached"
+                )
             results[f"rss_mb_{mode}"] = worker_rss_mb(proc)
         finally:
             stop(proc)
