@@ -24,7 +24,7 @@ from newsroom.db_router import primary
 
 from .pagecache import GROUP_PREFIX, SITE_GROUPS, keep_for, purged_since
 
-PREFIX = "pc:part:"
+PREFIX = "pc:part:v2:"
 
 
 def cached_part(name: str, groups: Iterable[str], build: Callable, *, timeout=None):

@@ -20,6 +20,7 @@ scheduled publish or embargo time at the latest (``next_change_at``).
 """
 
 import hashlib
+import math
 import time
 from functools import wraps
 
@@ -32,8 +33,11 @@ from django.utils.http import http_date
 
 from newsroom.db_router import primary
 
-GROUP_PREFIX = "pc:purged:"
-PAGE_PREFIX = "pc:page:"
+# The version changes with the stored format (v2: purge times in integer
+# microseconds; v3: pages as Redis hashes holding a ready response, see
+# articles.pagestore), so a deploy never reads the old format: old keys expire.
+GROUP_PREFIX = "pc:purged:v2:"
+PAGE_PREFIX = "pc:page:v3:"
 NEXT_CHANGE_KEY = "pc:next-change:v1"
 # Query parameters a public page reads; any other (utm_*, fbclid...) changes
 # nothing on the page, so it is left out of the key and cannot fill the cache.
@@ -109,8 +113,13 @@ def groups_for_article(article, *, category=None, tag_ids=(), author_ids=()):
 
 
 def purge(groups) -> None:
-    """Stop serving every stored page that shows one of ``groups``."""
-    now = time.time()
+    """Stop serving every stored page that shows one of ``groups``.
+
+    The purge time is kept in integer microseconds, rounded up, so a page
+    whose render started in the same instant counts as older than the purge
+    (and a Redis script can compare it without unpickling).
+    """
+    now = math.ceil(time.time() * 1_000_000)
     cache.set_many({GROUP_PREFIX + g: now for g in groups}, timeout=None)
 
 
@@ -162,8 +171,12 @@ def keep_for(timeout: int | None = None) -> int:
 
 def purged_since(fresh_from: float, purge_times) -> bool:
     """Whether any of ``purge_times`` (of the groups something shows) is at or
-    after ``fresh_from``: then it is stale. A missing purge time never is."""
-    return any(t >= fresh_from for t in purge_times)
+    after ``fresh_from`` (seconds): then it is stale. A missing purge time
+    never is."""
+    from .pagestore import micros
+
+    fresh = micros(fresh_from)
+    return any(t >= fresh for t in purge_times)
 
 
 def forget_next_change() -> None:
@@ -210,7 +223,10 @@ class PageCacheMiddleware:
     """
 
     def __init__(self, get_response):
+        from .pagestore import page_store
+
         self.get_response = get_response
+        self.pages = page_store()
 
     def __call__(self, request):
         private = _is_private(request)
@@ -220,11 +236,6 @@ class PageCacheMiddleware:
         if key:
             hit = self._lookup(key)
             if hit is not None:
-                if hit.get("counts_view"):
-                    # A cached article page is still a page view for "Đọc nhiều".
-                    from .readership import record_view
-
-                    record_view(hit["counts_view"])
                 return self._answer(request, hit)
         started = time.time()
         response = self.get_response(request)
@@ -248,24 +259,29 @@ class PageCacheMiddleware:
             response=response,
         )
 
-    @staticmethod
-    def _lookup(key):
-        entry = cache.get(key)
-        if entry is None:
-            return None
-        purged = cache.get_many([GROUP_PREFIX + g for g in entry["groups"]])
-        if purged_since(entry.get("fresh_from", entry["started"]), purged.values()):
-            return None
-        return entry
+    def _lookup(self, key):
+        # A cached article page is still a page view for "Đọc nhiều": the
+        # store counts it, in the same round trip on Redis.
+        from .readership import count_cached_view
 
-    @staticmethod
-    def _store(key, response, groups, started):
+        return self.pages.lookup(key, GROUP_PREFIX, count_cached_view)
+
+    def _store(self, key, response, groups, started):
+        from django.http import HttpResponse
+
         replica = getattr(response, "read_replica", False)
-        headers = {
-            k: v
-            for k, v in response.headers.items()
-            if k.lower() not in ("set-cookie", "vary", "content-length")
-        }
+        # The copy a hit sends back, headers and all: unpickling it is cheaper
+        # than setting each header again on every hit.
+        copy = HttpResponse(
+            response.content,
+            headers={
+                k: v
+                for k, v in response.headers.items()
+                if k.lower() not in ("set-cookie", "vary", "content-length")
+            },
+        )
+        copy["Content-Length"] = str(len(response.content))
+        copy["X-Page-Cache"] = "hit"
         entry = {
             "counts_view": getattr(response, "counts_view", None),
             "groups": sorted(groups),
@@ -275,20 +291,13 @@ class PageCacheMiddleware:
             # window makes it stale (newsroom/db_router.py).
             "fresh_from": started
             - (settings.DATABASE_REPLICA_MAX_LAG if replica else 0),
-            "headers": headers,
-            "content": response.content,
+            "response": copy,
         }
-        cache.set(key, entry, keep_for())
+        self.pages.store(key, entry, keep_for())
 
     @staticmethod
     def _answer(request, entry):
-        from django.http import HttpResponse
-
-        response = HttpResponse(entry["content"])
-        for name, value in entry["headers"].items():
-            response[name] = value
-        response["Content-Length"] = str(len(entry["content"]))
-        response["X-Page-Cache"] = "hit"
+        response = entry["response"]
         return get_conditional_response(
             request,
             etag=response.get("ETag"),

@@ -58,6 +58,10 @@ def _hour(now: datetime) -> int:
     return int(now.timestamp()) // 3600
 
 
+def current_hour() -> int:
+    return _hour(timezone.now())
+
+
 def _current_batch() -> int:
     batch = cache.get(BATCH_KEY)
     if batch is None:
@@ -85,6 +89,19 @@ def record_view(article_id: int, *, now: datetime | None = None) -> None:
     except ValueError:  # the article's first view in this batch and hour
         _first_view(batch, key, article_id, _hour(now))
     if _flush_due(now, state.get(LAST_FLUSH_KEY)):
+        _local.flush_after_response = True
+
+
+def count_cached_view(article_id: int, *, counted: bool, last_flush) -> None:
+    """The view of a page-cache hit of ``article_id``.
+
+    The page store may already have counted it in the same round trip as the
+    lookup (``articles.pagestore``); then only the flush clock is checked,
+    with the last flush time the store read.
+    """
+    if not counted:
+        record_view(article_id)
+    elif _flush_due(timezone.now(), last_flush):
         _local.flush_after_response = True
 
 

@@ -15,6 +15,8 @@ those routes exist) with the page cache off ("uncached") and on
 installed ("nginx-cached"). Each figure: wrk with N connections for S seconds
 after a warm-up (saturated req/s, p50, p99), and with one connection (unloaded
 p50, p95, p99). Writes ``bench/results/<UTC time>.json`` and prints a table.
+``--pages article,home`` and ``--no-nginx`` shorten a run while working on
+one page; the figures of record come from a whole run.
 """
 
 import argparse
@@ -242,11 +244,21 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
+    parser.add_argument(
+        "--pages", help="only these pages, comma-separated (default: every page)"
+    )
+    parser.add_argument(
+        "--no-nginx", action="store_true", help="skip the nginx and scale-out phases"
+    )
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is missing: apt-get install wrk")
     manage("collectstatic", "--noinput")
     urls = pages()
+    if args.pages:
+        wanted = args.pages.split(",")
+        urls = {name: path for name, path in urls.items() if name in wanted}
+    with_nginx = shutil.which("nginx") and not args.no_nginx
     base = f"http://127.0.0.1:{APP_PORT}"
     results = {"bare": {}, "uncached": {}, "django-cached": {}, "nginx-cached": {}}
 
@@ -258,7 +270,7 @@ def main() -> None:
             for name, path in urls.items():
                 print(f"{mode:14} {name:9} {path}", file=sys.stderr)
                 results[mode][name] = measure(base + path, args)
-            if cache_on and shutil.which("nginx"):
+            if cache_on and with_nginx:
                 results["nginx-cached"] = behind_nginx(
                     (APP_PORT,), True, urls, args, "nginx-cached"
                 )
@@ -266,7 +278,7 @@ def main() -> None:
         finally:
             stop(proc)
 
-    if shutil.which("nginx"):
+    if with_nginx and set(SCALE_PAGES) <= set(urls):
         results["scale-out"] = scale_out(urls, args)
 
     count = manage(
@@ -305,6 +317,15 @@ def main() -> None:
                 f"{r['unloaded_p95_ms']:>7.2f} {r['unloaded_p99_ms']:>7.2f} "
                 f"{r['rps'] / bare:>7.0%}"
             )
+    failed = [
+        f"{mode} {name}: {r['errors']}"
+        for mode in ("bare", "uncached", "django-cached", "nginx-cached")
+        for name, r in results[mode].items()
+        if r["errors"]
+    ]
+    if failed:
+        print("ERRORS (non-2xx or socket errors; those figures are void):")
+        print("\n".join(failed))
     for setup, figures in results.get("scale-out", {}).items():
         for name, r in figures.items():
             print(
@@ -314,6 +335,8 @@ def main() -> None:
     for mode in ("uncached", "django-cached"):
         print(f"worker RSS after {mode}: {results[f'rss_mb_{mode}']} MB")
     print(f"written: {out.relative_to(BASE)}")
+    if failed:
+        raise SystemExit(1)
 
 
 if __name__ == "__main__":

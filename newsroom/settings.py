@@ -68,10 +68,12 @@ MIDDLEWARE = [
     "articles.middleware.RequestLimitsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "articles.middleware.SecurityHeadersMiddleware",
-    "articles.middleware.NewsroomCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Above sessions, CSRF and auth: a cached page is served without them.
+    # Above the CSP middleware too: a page is stored with its policy header,
+    # so a hit replays it instead of building the policy again.
     "articles.pagecache.PageCacheMiddleware",
+    "articles.middleware.NewsroomCSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -233,13 +233,11 @@ def test_a_purge_during_a_render_is_not_lost(client, article, monkeypatch):
     url = article.get_absolute_url()
     real_store = pagecache.PageCacheMiddleware._store
 
-    def purge_then_store(key, response, groups, started):
+    def purge_then_store(self, key, response, groups, started):
         pagecache.purge([f"article:{article.pk}"])
-        real_store(key, response, groups, started)
+        real_store(self, key, response, groups, started)
 
-    monkeypatch.setattr(
-        pagecache.PageCacheMiddleware, "_store", staticmethod(purge_then_store)
-    )
+    monkeypatch.setattr(pagecache.PageCacheMiddleware, "_store", purge_then_store)
     client.get(url)
     monkeypatch.undo()
     assert not is_hit(client.get(url))

@@ -1,0 +1,169 @@
+"""Where the page cache keeps its pages: one round trip per hit on Redis.
+
+A page-cache hit must cost little more than Django's bare "ok" view, and on
+Redis the cost is round trips: reading the page, then its groups' purge times,
+then (for an article) the view counter's batch and the counter itself was
+four. ``page_store()`` picks the store for the configured cache:
+
+``RedisPages`` (django-redis): a page is a Redis hash of its fresh-from time,
+its groups, the article it counts a view for and the pickled page. One Lua
+script reads it, compares every group's purge time, and, for an article page,
+increments the article's view counter for the current batch and hour when the
+counter exists, all in one ``EVALSHA``. The rare view it cannot count there
+(the article's first in a batch and hour) goes through
+``readership.record_view``.
+
+``CachePages`` (any other backend: local memory in development and tests):
+the page is one cache value, checked with a second ``get_many``.
+
+Both compare purge times in integer microseconds (``pagecache.purge`` rounds
+up), so a purge in the same instant as a render's start always wins.
+"""
+
+import logging
+import math
+import pickle
+
+from django.core.cache import caches
+
+logger = logging.getLogger(__name__)
+
+# KEYS[1]: the page. ARGV: purge-time key prefix, view-counter key prefix,
+# batch key, last-flush key, current hour.
+LOOKUP = """
+local e = redis.call('HMGET', KEYS[1], 'fresh', 'groups', 'page', 'view')
+if not e[3] then return false end
+local fresh = tonumber(e[1])
+for g in string.gmatch(e[2], '%S+') do
+  local t = tonumber(redis.call('GET', ARGV[1] .. g) or '')
+  if t and t >= fresh then return false end
+end
+if not e[4] or e[4] == '' then return {e[3]} end
+local batch = redis.call('GET', ARGV[3])
+local counted = 0
+if batch then
+  local k = ARGV[2] .. batch .. ':' .. ARGV[5] .. ':' .. e[4]
+  if redis.call('EXISTS', k) == 1 then
+    redis.call('INCR', k)
+    counted = 1
+  end
+end
+return {e[3], counted, redis.call('GET', ARGV[4]) or ''}
+"""
+
+
+def micros(seconds: float) -> int:
+    """A render's start in the purge times' unit (rounded down: never fresher)."""
+    return math.floor(seconds * 1_000_000)
+
+
+class CachePages:
+    """Pages as plain values of any Django cache: two round trips per hit."""
+
+    def __init__(self, alias):
+        self.alias = alias
+
+    @property
+    def cache(self):
+        # Per thread, as Django hands out cache connections.
+        return caches[self.alias]
+
+    def lookup(self, key, group_prefix, count_view):
+        entry = self.cache.get(key)
+        if entry is None:
+            return None
+        purged = self.cache.get_many([group_prefix + g for g in entry["groups"]])
+        fresh = micros(entry["fresh_from"])
+        if any(t >= fresh for t in purged.values()):
+            return None
+        if entry.get("counts_view"):
+            count_view(entry["counts_view"], counted=False, last_flush=None)
+        return entry
+
+    def store(self, key, entry, timeout):
+        self.cache.set(key, entry, timeout)
+
+
+class RedisPages(CachePages):
+    """Pages as Redis hashes, checked and counted by one Lua script."""
+
+    def __init__(self, alias):
+        from redis.exceptions import RedisError
+
+        super().__init__(alias)
+        self.errors = RedisError
+        self.script = None
+        self.prefixes = {}
+
+    def _client(self):
+        return self.cache.client.get_client(write=True)
+
+    def _args(self, group_prefix):
+        """The script's fixed arguments: full Redis keys, made once."""
+        args = self.prefixes.get(group_prefix)
+        if args is None:
+            from .readership import BATCH_KEY, LAST_FLUSH_KEY
+
+            make_key = self.cache.make_key
+            args = self.prefixes[group_prefix] = [
+                str(make_key(k))
+                for k in (group_prefix, "views:", BATCH_KEY, LAST_FLUSH_KEY)
+            ]
+        return args
+
+    def lookup(self, key, group_prefix, count_view):
+        from .readership import current_hour
+
+        client = self._client()
+        try:
+            if self.script is None:
+                self.script = client.register_script(LOOKUP)
+            found = self.script(
+                keys=[str(self.cache.make_key(key))],
+                args=[*self._args(group_prefix), current_hour()],
+                client=client,
+            )
+        except self.errors:
+            logger.warning("page cache: Redis unavailable, serving a fresh page")
+            return None
+        if not found:
+            return None
+        entry = pickle.loads(found[0])
+        if entry.get("counts_view"):
+            last = self.cache.client.decode(found[2]) if found[2] else None
+            count_view(entry["counts_view"], counted=bool(found[1]), last_flush=last)
+        return entry
+
+    def store(self, key, entry, timeout):
+        mapping = {
+            "fresh": micros(entry["fresh_from"]),
+            "groups": " ".join(entry["groups"]),
+            "view": entry.get("counts_view") or "",
+            "page": pickle.dumps(entry, pickle.HIGHEST_PROTOCOL),
+        }
+        redis_key = self.cache.make_key(key)
+        try:
+            with self._client().pipeline(transaction=True) as pipe:
+                pipe.delete(redis_key)
+                pipe.hset(redis_key, mapping=mapping)
+                pipe.expire(redis_key, timeout)
+                pipe.execute()
+        except self.errors:
+            logger.warning("page cache: Redis unavailable, page not stored")
+
+
+def _joins_keys(cache) -> bool:
+    """Whether a key prefix plus a suffix makes the suffixed key (the default
+    key function does; the Lua script builds group and counter keys so)."""
+    return cache.make_key("pc:") + "x" == cache.make_key("pc:x")
+
+
+def page_store(alias="default"):
+    cache = caches[alias]
+    try:
+        from django_redis.cache import RedisCache
+    except ImportError:  # pragma: no cover - django-redis is a dependency
+        RedisCache = ()
+    if isinstance(cache, RedisCache) and _joins_keys(cache):
+        return RedisPages(alias)
+    return CachePages(alias)

@@ -1,0 +1,134 @@
+"""Where the page cache keeps pages (``articles.pagestore``).
+
+The purge rules themselves are in ``test_pagecache``; these check what the
+store adds: cached article hits still count as views, and on Redis a hit,
+counting included, is one round trip. The Redis tests run when the suite
+runs with ``REDIS_URL`` (CI's PostgreSQL run does).
+"""
+
+import pytest
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.test import Client
+
+from articles import pagecache, readership
+from articles.models import Article, SiteSettings
+from articles.pagestore import CachePages, RedisPages, page_store
+from tests.factories import PublishedArticleFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def _page_cache_on(settings):
+    settings.PAGE_CACHE_ENABLED = True
+    SiteSettings.load()
+
+
+@pytest.fixture
+def redis_store():
+    store = page_store()
+    if not isinstance(store, RedisPages):
+        pytest.skip("the cache is not Redis (set REDIS_URL)")
+    return store
+
+
+def hit(client, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    return response.get("X-Page-Cache") == "hit"
+
+
+@pytest.fixture
+def round_trips(monkeypatch):
+    """Commands (or pipelines) the app sends to Redis, counted at the socket."""
+    from redis.connection import AbstractConnection
+
+    sent = []
+    real = AbstractConnection.send_packed_command
+
+    def counted(self, command, *args, **kwargs):
+        sent.append(command)
+        return real(self, command, *args, **kwargs)
+
+    monkeypatch.setattr(AbstractConnection, "send_packed_command", counted)
+    return sent
+
+
+def test_every_cached_article_hit_counts_a_view(client):
+    article = PublishedArticleFactory()
+    url = article.get_absolute_url()
+    readership.flush_views()  # starts the flush clock: none is due below
+    assert not hit(client, url)  # rendered and stored: one view
+    assert all(hit(client, url) for _ in range(4))
+    readership.flush_views()
+    assert Article.objects.get(pk=article.pk).view_count == 5
+
+
+def test_a_cached_article_hit_is_one_redis_round_trip(client, redis_store, round_trips):
+    article = PublishedArticleFactory()
+    url = article.get_absolute_url()
+    readership.flush_views()
+    client.get(url)  # stored
+    assert hit(client, url)  # the article's first cached view creates its counter
+    round_trips.clear()
+    assert hit(client, url)
+    assert len(round_trips) == 1
+    readership.flush_views()
+    assert Article.objects.get(pk=article.pk).view_count == 3
+
+
+def test_any_other_cached_page_hit_is_one_redis_round_trip(
+    client, redis_store, round_trips
+):
+    PublishedArticleFactory()
+    client.get("/")
+    round_trips.clear()
+    assert hit(client, "/")
+    assert len(round_trips) == 1
+
+
+def test_a_purge_in_the_render_instant_is_newer_than_the_page(redis_store):
+    """Purge times round up and render starts round down, in microseconds."""
+    started = 1_700_000_000.000_000_4
+    pagecache.purge(["home"])  # any purge time: then overwrite it precisely
+    cache.set(pagecache.GROUP_PREFIX + "home", 1_700_000_000_000_001)
+    entry = {
+        "groups": ["home"],
+        "fresh_from": started,
+        "started": started,
+        "response": HttpResponse(b"old"),
+    }
+    redis_store.store("pc:test", entry, 60)
+    assert redis_store.lookup("pc:test", pagecache.GROUP_PREFIX, None) is None
+    cache.set(pagecache.GROUP_PREFIX + "home", 1_699_999_999_999_999)
+    found = redis_store.lookup("pc:test", pagecache.GROUP_PREFIX, None)
+    assert found["response"].content == b"old"
+
+
+def test_redis_down_serves_fresh_pages(settings, redis_store):
+    """An unreachable Redis makes the page cache miss, never fail."""
+    settings.CACHES = {
+        "default": {
+            **settings.CACHES["default"],
+            "LOCATION": "redis://127.0.0.1:1/0",
+        }
+    }
+    store = page_store()  # the setting change reset Django's cache handler
+    assert isinstance(store, RedisPages)
+    assert store.lookup("pc:any", pagecache.GROUP_PREFIX, None) is None
+    store.store("pc:any", {"groups": [], "fresh_from": 0, "response": None}, 60)
+    PublishedArticleFactory(title="Vẫn đọc được khi Redis tắt")
+    response = Client().get("/")
+    assert response.status_code == 200
+    assert "Vẫn đọc được khi Redis tắt" in response.content.decode()
+
+
+def test_other_backends_keep_pages_as_plain_values(settings):
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    }
+    assert isinstance(page_store(), CachePages)
+    assert not isinstance(page_store(), RedisPages)
+    response = Client().get("/")
+    assert response.status_code == 200
