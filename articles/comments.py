@@ -73,6 +73,17 @@ class CommentSection:
         return self.url(**{REPLY_PARAM: None})
 
 
+def section_name(query) -> str | None:
+    """Which comment section ``query`` shows, as a short name for its cached
+    part; None for a personal one (the poster's own waiting comment)."""
+    if OWN_PARAM in query:
+        return None
+    newest = int(query.get(NEWEST_PARAM) == "1")
+    page = _positive_int(query.get(PAGE_PARAM), 1)
+    reply = _positive_int(query.get(REPLY_PARAM), 0)
+    return f"{newest}:{page}:{reply}"
+
+
 def _positive_int(value, default=None):
     try:
         number = int(value)

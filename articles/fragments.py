@@ -1,49 +1,80 @@
 """Cached parts of pages, refreshed by the page cache's own purges.
 
 A full page render is the expensive path: a page-cache miss after a purge, a
-staff member's page, a reader with a pending comment. Parts that many pages
-share ("Nổi bật" and "Đọc nhiều" on every article page) or that outlive the
-page around them ("Đừng bỏ lỡ" survives a new comment on the article) are
-built once and kept in the shared cache with the groups they show
-(``articles.pagecache``). A purge of any of those groups makes the part stale
-exactly as it makes a page stale, so a part is never older than the pages it
-sits in, and a hit costs one cache round trip (the part and its groups' purge
-times in one ``get_many``).
+staff member's page, a reader with a pending comment. Most misses are purges
+of something else on the page: every publish purges "latest" and so every
+article page whose "Đừng bỏ lỡ" reaches beyond its section; every approved
+comment purges its article's page. So the parts of a page that change for
+different reasons are kept apart, each with the groups it shows
+(``articles.pagecache``): the article itself (head, body, byline, tags), the
+sidebar shared by every article page, and "Đừng bỏ lỡ". A purge of any of a
+part's groups makes it stale exactly as it makes a page stale, so a part is
+never older than the pages it sits in, and a page finds all its parts and
+their purge times in one round trip (``articles.pagestore``).
 
-Values are the ORM rows the templates already use, so a cached part renders
-exactly like a fresh one. Parts are built from the primary database: a part
-built from a lagging read replica right after a purge would outlive the purge.
+Parts are built from the primary database: a part built from a lagging read
+replica right after a purge would outlive the purge.
 """
 
 import time
 from collections.abc import Callable, Iterable
-
-from django.core.cache import cache
+from dataclasses import dataclass
 
 from newsroom.db_router import primary
 
-from .pagecache import GROUP_PREFIX, SITE_GROUPS, keep_for, purged_since
+from .pagecache import GROUP_PREFIX, SITE_GROUPS, keep_for
+from .pagestore import page_store
 
-PREFIX = "pc:part:v2:"
+PREFIX = "pc:part:v3:"
+
+
+@dataclass
+class Part:
+    """A part named ``name`` (its cache key), made by ``build()``.
+
+    ``groups`` are the page-cache groups it shows: an iterable, or a function
+    of the built value when only the value knows them (an article's authors
+    and tags). ``timeout`` (seconds) bounds how stale a part may get from
+    changes no purge announces (view counts behind "Đọc nhiều"); a part never
+    outlives the next scheduled publish or embargo end.
+    """
+
+    name: str
+    groups: Iterable[str] | Callable
+    build: Callable
+    timeout: int | None = None
+
+
+def lookup_parts(*parts: Part) -> dict:
+    """The fresh cached copies of ``parts``, by part name (one round trip)."""
+    found = page_store().get_parts([PREFIX + part.name for part in parts], GROUP_PREFIX)
+    return {
+        part.name: found[PREFIX + part.name]
+        for part in parts
+        if PREFIX + part.name in found
+    }
+
+
+def build_part(part: Part, *, keep=True):
+    """``part.build()``, stored for the pages that show it unless ``keep`` is
+    false (a staff preview of an article readers cannot see)."""
+    built_at = time.time()
+    with primary():  # shared by many pages: never a lagging replica's copy
+        value = part.build()
+    if keep:
+        groups = part.groups(value) if callable(part.groups) else part.groups
+        page_store().set_part(
+            PREFIX + part.name,
+            built_at,
+            {*groups, *SITE_GROUPS},
+            value,
+            keep_for(part.timeout),
+        )
+    return value
 
 
 def cached_part(name: str, groups: Iterable[str], build: Callable, *, timeout=None):
-    """``build()``, or its copy from the cache while none of ``groups`` was purged.
-
-    ``timeout`` (seconds) bounds how stale a part may get from changes no purge
-    announces (view counts behind "Đọc nhiều"); a part never outlives the next
-    scheduled publish or embargo end.
-    """
-    key = PREFIX + name
-    group_keys = [GROUP_PREFIX + g for g in {*groups, *SITE_GROUPS}]
-    found = cache.get_many([key, *group_keys])
-    entry = found.pop(key, None)
-    if entry is not None:
-        built_at, value = entry
-        if not purged_since(built_at, found.values()):
-            return value
-    built_at = time.time()
-    with primary():  # shared by many pages: never a lagging replica's copy
-        value = build()
-    cache.set(key, (built_at, value), keep_for(timeout))
-    return value
+    """One part: ``build()``, or its copy while none of ``groups`` was purged."""
+    part = Part(name, groups, build, timeout)
+    found = lookup_parts(part)
+    return found[name] if name in found else build_part(part)

@@ -52,6 +52,29 @@ return {e[3], counted, redis.call('GET', ARGV[4]) or ''}
 """
 
 
+# Cached page parts (articles.fragments): KEYS are parts, ARGV[1] the
+# purge-time key prefix; an empty string for each part missing or stale.
+PARTS = """
+local out = {}
+for i, k in ipairs(KEYS) do
+  local e = redis.call('HMGET', k, 'fresh', 'groups', 'page')
+  local value = e[3]
+  if value then
+    local fresh = tonumber(e[1])
+    for g in string.gmatch(e[2], '%S+') do
+      local t = tonumber(redis.call('GET', ARGV[1] .. g) or '')
+      if t and t >= fresh then
+        value = false
+        break
+      end
+    end
+  end
+  out[i] = value or ''
+end
+return out
+"""
+
+
 def micros(seconds: float) -> int:
     """A render's start in the purge times' unit (rounded down: never fresher)."""
     return math.floor(seconds * 1_000_000)
@@ -83,6 +106,21 @@ class CachePages:
     def store(self, key, entry, timeout):
         self.cache.set(key, entry, timeout)
 
+    def get_parts(self, keys, group_prefix) -> dict:
+        """The parts of ``keys`` that are stored and fresh, by key."""
+        found = self.cache.get_many(keys)
+        groups = {g for built_at, part_groups, _ in found.values() for g in part_groups}
+        purged = self.cache.get_many([group_prefix + g for g in groups])
+        fresh = {}
+        for key, (built_at, part_groups, value) in found.items():
+            built = micros(built_at)
+            if not any(purged.get(group_prefix + g, 0) >= built for g in part_groups):
+                fresh[key] = value
+        return fresh
+
+    def set_part(self, key, built_at, groups, value, timeout):
+        self.cache.set(key, (built_at, sorted(groups), value), timeout)
+
 
 class RedisPages(CachePages):
     """Pages as Redis hashes, checked and counted by one Lua script."""
@@ -93,6 +131,7 @@ class RedisPages(CachePages):
         super().__init__(alias)
         self.errors = RedisError
         self.script = None
+        self.parts_script = None
         self.prefixes = {}
 
     def _client(self):
@@ -141,6 +180,9 @@ class RedisPages(CachePages):
             "view": entry.get("counts_view") or "",
             "page": pickle.dumps(entry, pickle.HIGHEST_PROTOCOL),
         }
+        self._set_hash(key, mapping, timeout)
+
+    def _set_hash(self, key, mapping, timeout):
         redis_key = self.cache.make_key(key)
         try:
             with self._client().pipeline(transaction=True) as pipe:
@@ -149,7 +191,35 @@ class RedisPages(CachePages):
                 pipe.expire(redis_key, timeout)
                 pipe.execute()
         except self.errors:
-            logger.warning("page cache: Redis unavailable, page not stored")
+            logger.warning("page cache: Redis unavailable, %s not stored", key)
+
+    def get_parts(self, keys, group_prefix) -> dict:
+        if not keys:
+            return {}
+        client = self._client()
+        try:
+            if self.parts_script is None:
+                self.parts_script = client.register_script(PARTS)
+            found = self.parts_script(
+                keys=[str(self.cache.make_key(k)) for k in keys],
+                args=[self._args(group_prefix)[0]],
+                client=client,
+            )
+        except self.errors:
+            logger.warning("cached parts: Redis unavailable, building them")
+            return {}
+        return {k: pickle.loads(v) for k, v in zip(keys, found, strict=True) if v}
+
+    def set_part(self, key, built_at, groups, value, timeout):
+        self._set_hash(
+            key,
+            {
+                "fresh": micros(built_at),
+                "groups": " ".join(sorted(groups)),
+                "page": pickle.dumps(value, pickle.HIGHEST_PROTOCOL),
+            },
+            timeout,
+        )
 
 
 def _joins_keys(cache) -> bool:
@@ -159,6 +229,7 @@ def _joins_keys(cache) -> bool:
 
 
 def page_store(alias="default"):
+    """The store for the cache ``alias``: a new object, as cheap as its settings."""
     cache = caches[alias]
     try:
         from django_redis.cache import RedisCache

@@ -18,6 +18,7 @@ from django.http import (
     HttpResponsePermanentRedirect,
 )
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
@@ -28,10 +29,10 @@ from newsroom.media import IMMUTABLE
 
 from . import readership, seo
 from . import search as fulltext
-from .comments import OWN_PARAM, REPLY_PARAM, comment_section
+from .comments import OWN_PARAM, REPLY_PARAM, comment_section, section_name
 from .context_processors import site_context
 from .forms import CommentForm, SearchForm
-from .fragments import cached_part
+from .fragments import Part, build_part, lookup_parts
 from .models import Article, Author, Category, Image, MostRead, Tag
 from .origin import same_origin_required
 from .pagecache import mark_cacheable
@@ -199,6 +200,7 @@ def _sidebar():
     """ "Nổi bật" and "Đọc nhiều" (24 hours) in one query, split in Python.
 
     One more featured article than shown, so the page can leave itself out.
+    The part keeps the rows and the HTML every other article page shows.
     """
     published = Article.objects.published()
     featured_ids = (
@@ -207,45 +209,192 @@ def _sidebar():
         .values("pk")[: MOST_READ_SIZE + 1]
     )
     day_ranked = MostRead.objects.filter(window=MostRead.Window.DAY).values("article")
-    return list(published.for_listing().among(featured_ids, day_ranked).with_rankings())
+    rows = list(published.for_listing().among(featured_ids, day_ranked).with_rankings())
+    shown = [a.pk for a in rows if a.featured][:MOST_READ_SIZE]
+    return {"rows": rows, "featured_ids": shown, "html": _sidebar_html(rows, None)}
 
 
-def _article_context(request, article, query, form=None, notice=False):
+def _sidebar_html(rows, article_id):
+    return render_to_string(
+        "articles/parts/sidebar.html",
+        {
+            "featured": [a for a in rows if a.featured and a.pk != article_id][
+                :MOST_READ_SIZE
+            ],
+            "most_read": readership.split_most_read(rows, MOST_READ_SIZE),
+        },
+    )
+
+
+# What the page around the cached parts reads of the article: its status for
+# the public check, its address, and the comment section's switches.
+ARTICLE_STATE = (
+    "id",
+    "status",
+    "slug",
+    "category_id",
+    "published_at",
+    "embargo_until",
+    "featured",
+    "comments_enabled",
+    "comment_count",
+)
+
+
+def _slim(article):
+    """A copy of ``article`` holding only ``ARTICLE_STATE`` and its section's
+    id, slug and parent (for its address): small to keep in a cached part."""
+    db = article._state.db
+    # Model.from_db takes the values in the model's field order.
+    fields = Article._meta.concrete_fields
+    kept = [f.attname for f in fields if f.attname in ARTICLE_STATE]
+    slim = Article.from_db(db, kept, [getattr(article, name) for name in kept])
+    section = article.category
+    slim.category = Category.from_db(
+        db, ["id", "slug", "parent_id"], [section.pk, section.slug, section.parent_id]
+    )
+    return slim
+
+
+def article_main_part(request, article):
+    """The article itself, rendered: ``<head>`` tags, the article from its
+    breadcrumb to its tags, structured data, and what the page around it needs
+    (a slim copy of the article, its section's slug, the groups it shows)."""
     tags = list(article.tags.all())
-    # Shared by every article page; "latest" because an article leaving the
-    # site (unpublished, taken down) purges "latest", not "featured".
-    sidebar = cached_part(
-        "sidebar", ["featured", "latest"], _sidebar, timeout=SIDEBAR_SECONDS
-    )
-    related = cached_part(
-        f"related:{article.pk}",
-        [f"article:{article.pk}", f"related:{article.category_id}", "latest"],
-        lambda: list(
-            Article.objects.related_to(article, tag_ids=[t.pk for t in tags])[:6]
-        ),
-    )
     corrections = list(article.corrections.all())
     site = site_context()["settings"]
-    return {
+    context = {
+        "request": request,
+        "site": site,
         "article": article,
         "tags": tags,
-        "comments": comment_section(article, query),
         "corrections": corrections,
-        "comment_form": form or CommentForm(article=article),
-        "comment_notice": notice,
-        "related": related,
-        "featured": [a for a in sidebar if a.pk != article.pk and a.featured][
-            :MOST_READ_SIZE
-        ],
-        "most_read": readership.split_most_read(sidebar, MOST_READ_SIZE),
         "share_image": seo.share_image_url(request, article),
+    }
+    groups = {f"article:{article.pk}"}
+    groups.update(f"byline:{a.pk}" for a in article.byline)
+    groups.update(f"tagname:{t.pk}" for t in tags)
+    return {
+        "article": _slim(article),
+        "category_slug": article.category.slug,
+        "title": article.meta_title,
+        "head": render_to_string("articles/parts/article_head.html", context),
+        "main": render_to_string("articles/parts/article_main.html", context),
         "structured_data": seo.ld_json(
             [
                 seo.news_article(request, article, site, corrections=corrections),
                 seo.breadcrumbs(request, article.category, article),
             ]
         ),
+        "tag_ids": [t.pk for t in tags],
+        "groups": groups,
     }
+
+
+def _related(article, tag_ids):
+    """ "Đừng bỏ lỡ", rendered, with the groups it shows."""
+    rows = list(Article.objects.related_to(article, tag_ids=tag_ids)[:6])
+    groups = {f"article:{article.pk}", f"related:{article.category_id}", "latest"}
+    return {
+        "html": render_to_string("articles/parts/related.html", {"related": rows}),
+        "groups": groups,
+        # Reaching beyond the section, it changes with every publish.
+        "beyond_section": any(a.category_id != article.category_id for a in rows),
+    }
+
+
+class NotPublic(Exception):
+    """The article exists but readers may not see it now."""
+
+    def __init__(self, article):
+        self.article = article
+
+
+def _article_context(
+    request, pk, query, *, load, preview=False, form=None, notice=False
+):
+    """The article page's context, from its cached parts (``articles.fragments``).
+
+    ``load()`` returns the full article row; it runs only when the article's own
+    part is missing, and raises ``NotPublic`` for an article readers cannot see
+    (the caller decides between a preview and a 404). A ``preview`` reads
+    nothing from the cache and stores nothing: a draft's parts must not
+    outlive its next edit, which purges nothing.
+    """
+    origin = f"{request.scheme}://{request.get_host()}"
+    main_part = Part(
+        f"article:{pk}:{origin}",
+        lambda v: v["groups"],
+        lambda: article_main_part(request, load()),
+    )
+    sidebar_part = Part("sidebar", ("featured", "latest"), _sidebar, SIDEBAR_SECONDS)
+    related_part = Part(f"related:{pk}", lambda v: v["groups"], None)
+    parts = [main_part, sidebar_part, related_part]
+    # The comment section (with its empty form) changes with every approval:
+    # its own part, purged with the article's group. A form with a reader's
+    # errors and the poster's own waiting comment are never kept.
+    comments_name = None if form else section_name(query)
+    if comments_name:
+        comments_part = Part(
+            f"comments:{pk}:{comments_name}:{int(notice)}", (f"article:{pk}",), None
+        )
+        parts.append(comments_part)
+    found = {} if preview else lookup_parts(*parts)
+    page = found.get(main_part.name)
+    if page is None or not page["article"].is_published():
+        page = build_part(main_part, keep=not preview)
+    article = page["article"]
+    related_part.build = lambda: _related(article, page["tag_ids"])
+    sidebar = found.get(sidebar_part.name) or build_part(sidebar_part, keep=not preview)
+    related = found.get(related_part.name) or build_part(related_part, keep=not preview)
+
+    def comments():
+        return render_to_string(
+            "includes/comments.html",
+            {
+                "article": article,
+                "comments": comment_section(article, query),
+                "comment_form": form or CommentForm(article=article),
+                "comment_notice": notice,
+                "preview": preview,
+            },
+        )
+
+    if comments_name:
+        comments_part.build = comments
+        comments_html = found.get(comments_part.name) or build_part(
+            comments_part, keep=not preview
+        )
+    else:
+        comments_html = comments()
+    if article.pk in sidebar["featured_ids"]:
+        sidebar_html = _sidebar_html(sidebar["rows"], article.pk)
+    else:
+        sidebar_html = sidebar["html"]
+    return {
+        "article": article,
+        "page": page,
+        "structured_data": page["structured_data"],
+        "comments": comments_html,
+        "sidebar": sidebar_html,
+        "related": related["html"],
+        "related_beyond_section": related["beyond_section"],
+        "preview": preview,
+    }
+
+
+def _loader(queryset, pk, *, public=True):
+    """``load()`` for ``_article_context``: the full row, read once."""
+    rows = []
+
+    def load():
+        if not rows:
+            rows.append(get_object_or_404(queryset, pk=pk))
+        if public and not rows[0].is_published():
+            raise NotPublic(rows[0])
+        return rows[0]
+
+    return load
 
 
 @require_safe
@@ -257,15 +406,19 @@ def article_detail(request, category, slug, pk):
     articles are 404 except to staff who may open them in the admin, who see an
     uncached preview. The comment section reads its own query parameters
     (``articles.comments``); a URL showing a reader's waiting comment is never
-    cached.
+    cached. The page is assembled from cached parts (``_article_context``):
+    with them warm, it makes no query.
     """
-    article = get_object_or_404(
-        Article.objects.for_detail().select_related("category__parent"), pk=pk
-    )
-    if article.status == Article.Status.TAKEN_DOWN:
-        return gone(request)
-    preview = False
-    if not article.is_published():
+    detail = Article.objects.for_detail().select_related("category__parent")
+    notice = request.GET.get(COMMENT_NOTICE_PARAM) == COMMENT_NOTICE_VALUE
+    try:
+        context = _article_context(
+            request, pk, request.GET, load=_loader(detail, pk), notice=notice
+        )
+    except NotPublic as hidden:
+        article = hidden.article
+        if article.status == Article.Status.TAKEN_DOWN:
+            return gone(request)
         # Only here is request.user read: touching it on a public page would add
         # "Vary: Cookie" and make the page uncacheable.
         user = request.user
@@ -274,18 +427,20 @@ def article_detail(request, category, slug, pk):
             and user.has_perm("articles.view_article")
             and Article.objects.editable_by(user).filter(pk=article.pk).exists()
         ):
-            raise Http404(_("Không tìm thấy bài viết."))
-        preview = True
-    elif category != article.category.slug or slug != article.slug:
+            raise Http404(_("Không tìm thấy bài viết.")) from None
+        load = _loader(detail, pk, public=False)
+        context = _article_context(request, pk, request.GET, load=load, preview=True)
+        response = render(request, "articles/article_detail.html", context)
+        add_never_cache_headers(response)
+        return response
+    article = context["article"]
+    if category != context["page"]["category_slug"] or slug != article.slug:
         url = article.get_absolute_url()
         if request.META.get("QUERY_STRING"):
             url = f"{url}?{request.META['QUERY_STRING']}"
         return HttpResponsePermanentRedirect(url)
-    notice = request.GET.get(COMMENT_NOTICE_PARAM) == COMMENT_NOTICE_VALUE
-    context = _article_context(request, article, request.GET, notice=notice)
-    context["preview"] = preview
     response = render(request, "articles/article_detail.html", context)
-    if preview or OWN_PARAM in request.GET:
+    if OWN_PARAM in request.GET:
         add_never_cache_headers(response)
         return response
     readership.record_view(article.pk)
@@ -295,11 +450,9 @@ def article_detail(request, category, slug, pk):
 
 def article_page_groups(article, context):
     """What an article page shows, as page-cache groups (``articles.pagecache``)."""
-    groups = {f"article:{article.pk}", f"related:{article.category_id}", "featured"}
-    if any(a.category_id != article.category_id for a in context["related"]):
+    groups = {*context["page"]["groups"], f"related:{article.category_id}", "featured"}
+    if context["related_beyond_section"]:
         groups.add("latest")  # "Đừng bỏ lỡ" reaches beyond the section
-    groups.update(f"byline:{a.pk}" for a in article.byline)
-    groups.update(f"tagname:{t.pk}" for t in article.tags.all())
     return groups
 
 
@@ -320,14 +473,17 @@ def preview(request, token):
     link = preview_link_open(token, ip=request.META.get("REMOTE_ADDR", ""))
     if link is None:
         raise Http404(_("Liên kết xem trước không hợp lệ hoặc đã hết hạn."))
-    article = Article.objects.for_detail().get(pk=link.article_id)
+    detail = Article.objects.for_detail().select_related("category__parent")
+    article = detail.get(pk=link.article_id)
     if article.status == Article.Status.TAKEN_DOWN:
         return gone(request)
     if article.is_published():
         response = redirect(article.get_absolute_url())
     else:
-        context = _article_context(request, article, request.GET)
-        context["preview"] = True
+        load = _loader(detail, article.pk, public=False)
+        context = _article_context(
+            request, article.pk, request.GET, load=load, preview=True
+        )
         response = render(request, "articles/article_detail.html", context)
     response["X-Robots-Tag"] = "noindex, nofollow"
     add_never_cache_headers(response)
@@ -379,9 +535,12 @@ def comment_post(request, pk):
                 f"{article.get_absolute_url()}?{notice}&{own}#bl-{comment.pk}"
             )
     context = _article_context(
-        request, article, {REPLY_PARAM: request.POST.get("parent", "")}, form=form
+        request,
+        article.pk,
+        {REPLY_PARAM: request.POST.get("parent", "")},
+        load=_loader(Article.objects.for_detail().select_related("category"), pk),
+        form=form,
     )
-    context["preview"] = False
     response = render(request, "articles/article_detail.html", context, status=400)
     add_never_cache_headers(response)
     return response

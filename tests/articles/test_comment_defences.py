@@ -170,7 +170,7 @@ class TestLinks:
         assert "quá nhiều liên kết" in comment.spam_reasons
 
     def test_links_are_not_clickable_until_a_moderator_allows_them(
-        self, reader, article
+        self, reader, article, django_capture_on_commit_callbacks
     ):
         comment = ApprovedCommentFactory(
             article=article, body="Nguồn: https://example.com/bai"
@@ -179,7 +179,8 @@ class TestLinks:
         assert "https://example.com/bai" in html
         assert 'href="https://example.com/bai"' not in html
         comment.links_allowed = True
-        comment.save()
+        with django_capture_on_commit_callbacks(execute=True):  # the page's purge
+            comment.save()
         html = reader.get(article.get_absolute_url()).text
         assert 'href="https://example.com/bai" rel="nofollow ugc noopener"' in html
 

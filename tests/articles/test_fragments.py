@@ -85,3 +85,84 @@ def test_staff_see_the_same_parts_as_readers(client, reader_page):
     PublishedArticleFactory(title="Tin cùng mục", category=reader_page.category)
     client.force_login(StaffFactory())
     assert "Tin cùng mục" in page(client, reader_page)
+
+
+# The article's own part: head, body, byline, tags (``article_main_part``).
+
+
+def test_an_edit_to_the_article_is_on_its_page_at_once(client, reader_page):
+    reader_page.title = "Tiêu đề đã sửa"
+    reader_page.body = "<p>Thân bài đã sửa.</p>"
+    reader_page.save()
+    html = page(client, reader_page)
+    assert "Tiêu đề đã sửa" in html and "Thân bài đã sửa." in html
+    assert "<title>Tiêu đề đã sửa" in html
+
+
+def test_an_approved_comment_updates_the_count_and_list(client, reader_page):
+    from articles.models import Comment
+    from articles.services import comments_set_status
+    from tests.factories import CommentFactory
+
+    comment = CommentFactory(article=reader_page, body="Bình luận mới duyệt")
+    assert "Bình luận mới duyệt" not in page(client, reader_page)
+    comments_set_status(
+        comments=Comment.objects.filter(pk=comment.pk), status=Comment.Status.APPROVED
+    )
+    html = page(client, reader_page)
+    assert "Bình luận mới duyệt" in html and "(1) Bình luận" in html
+
+
+def test_a_renamed_author_is_renamed_on_the_article(client):
+    from tests.factories import AuthorFactory
+
+    author = AuthorFactory(name="Tên tác giả cũ")
+    article = PublishedArticleFactory(authors=[author])
+    assert "Tên tác giả cũ" in page(client, article)
+    author.name = "Tên tác giả mới"
+    author.save()
+    html = page(client, article)
+    assert "Tên tác giả mới" in html and "Tên tác giả cũ" not in html
+
+
+def test_a_deleted_article_is_gone_at_once(client, reader_page):
+    url = reader_page.get_absolute_url()
+    reader_page.delete()
+    assert client.get(url).status_code == 404
+
+
+def test_an_unpublished_article_is_gone_at_once(client, reader_page):
+    reader_page.status = Article.Status.UNPUBLISHED
+    reader_page.save()
+    assert client.get(reader_page.get_absolute_url()).status_code == 404
+
+
+def test_a_draft_preview_is_never_kept(client, django_user_model):
+    """A draft edit purges nothing, so a preview must not leave parts behind."""
+    from tests.factories import ArticleFactory
+
+    editor = StaffFactory(is_superuser=True)
+    client.force_login(editor)
+    draft = ArticleFactory(title="Bản nháp một")
+    url = draft.get_absolute_url()
+    assert "Bản nháp một" in client.get(url).content.decode()
+    draft.title = "Bản nháp hai"
+    draft.save()
+    html = client.get(url).content.decode()
+    assert "Bản nháp hai" in html and "Bản nháp một" not in html
+    draft.status = Article.Status.PUBLISHED
+    draft.published_at = timezone.now() - timedelta(minutes=1)
+    draft.save()
+    client.logout()
+    html = client.get(draft.get_absolute_url()).content.decode()
+    assert "Bản nháp hai" in html and "Bản xem trước" not in html
+
+
+def test_parts_are_kept_per_site_address(client, reader_page, settings):
+    settings.ALLOWED_HOSTS = ["testserver", "bao.example.vn"]
+    canonical = 'rel="canonical" href="http://bao.example.vn/'
+    assert canonical not in page(client, reader_page)
+    html = client.get(
+        reader_page.get_absolute_url(), HTTP_HOST="bao.example.vn"
+    ).content.decode()
+    assert canonical in html
