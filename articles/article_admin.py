@@ -19,7 +19,7 @@ from .models import Article, ArticleAuthor, Correction, PreviewLink, Revision
 from .preview import preview_link_create, preview_link_revoke, preview_url
 from .revisions import revision_create, revision_diff, revision_restore
 from .rights import article_image_warnings
-from .services import articles_set_comments_enabled
+from .services import articles_set_comments_enabled, articles_set_featured
 from .widgets import TagSuggestWidget
 from .workflow import (
     TRANSITIONS,
@@ -543,11 +543,11 @@ class ArticleAdmin(admin.ModelAdmin):
 
     @admin.action(description=gettext_lazy("Đánh dấu nổi bật"))
     def mark_featured(self, request, queryset):
-        self._report(request, queryset.update(featured=True))
+        self._report(request, articles_set_featured(articles=queryset, featured=True))
 
     @admin.action(description=gettext_lazy("Bỏ đánh dấu nổi bật"))
     def unmark_featured(self, request, queryset):
-        self._report(request, queryset.update(featured=False))
+        self._report(request, articles_set_featured(articles=queryset, featured=False))
 
     @admin.action(description=gettext_lazy("Đóng bình luận"))
     def close_comments(self, request, queryset):

@@ -73,8 +73,15 @@ def build_part(part: Part, *, keep=True):
     return value
 
 
+def cached_parts(*parts: Part) -> list:
+    """Each part's fresh copy from the cache, or built now (one round trip
+    when all are fresh)."""
+    found = lookup_parts(*parts)
+    return [
+        found[part.name] if part.name in found else build_part(part) for part in parts
+    ]
+
+
 def cached_part(name: str, groups: Iterable[str], build: Callable, *, timeout=None):
     """One part: ``build()``, or its copy while none of ``groups`` was purged."""
-    part = Part(name, groups, build, timeout)
-    found = lookup_parts(part)
-    return found[name] if name in found else build_part(part)
+    return cached_parts(Part(name, groups, build, timeout))[0]

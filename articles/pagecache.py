@@ -336,6 +336,12 @@ def _snapshot_groups(article_ids) -> dict[int, set]:
     }
 
 
+def groups_of(article_ids) -> set:
+    """Every group the public ones of ``article_ids`` show now (read before a
+    bulk change, for ``purge_articles_on_commit``'s ``before``)."""
+    return set().union(*_snapshot_groups(article_ids).values())
+
+
 def groups_before(article_id) -> set:
     """What ``article_id`` shows now, read before a change is saved.
 

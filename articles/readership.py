@@ -36,7 +36,10 @@ from django.db.models import Case, F, Sum, Value, When
 from django.utils import timezone
 
 from .models import Article, HourlyViews, MostRead
+from .pagecache import purge
 
+# The page-cache group of the cached parts that show "Đọc nhiều".
+MOST_READ_GROUP = "most-read"
 BATCH_KEY = "views:batch"
 LAST_FLUSH_KEY = "views:last-flush"
 FLUSH_LOCK_KEY = "views:flush-lock"
@@ -171,6 +174,10 @@ def flush_views(*, now: datetime | None = None, refresh_if_idle: bool = True) ->
     with transaction.atomic():
         total = _store(counted)
         most_read_refresh(now=now)
+    # Committed: the parts that show "Đọc nhiều" follow the new rankings.
+    # (Pages keep their own lifetime: purging every page each minute would
+    # empty the page cache.)
+    purge([MOST_READ_GROUP])
     return total
 
 

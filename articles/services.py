@@ -21,6 +21,7 @@ __all__ = [
     "InvalidParent",
     "articles_refresh_rights",
     "articles_set_comments_enabled",
+    "articles_set_featured",
     "comment_create",
     "comments_changed",
     "comments_set_status",
@@ -183,6 +184,19 @@ def comment_approve(*, comment: Comment, by=None) -> bool:
             by=by,
         )
     )
+
+
+@transaction.atomic
+def articles_set_featured(*, articles, featured: bool) -> int:
+    """Mark ``articles`` "Nổi bật" or not, and refresh the pages that show them
+    (a bulk ``update()`` sends no signal, so the purge is explicit)."""
+    from . import pagecache
+
+    ids = list(articles.values_list("pk", flat=True))
+    before = pagecache.groups_of(ids)
+    changed = Article.objects.filter(pk__in=ids).update(featured=featured)
+    pagecache.purge_articles_on_commit(ids, before=before)
+    return changed
 
 
 @transaction.atomic

@@ -166,3 +166,35 @@ def test_parts_are_kept_per_site_address(client, reader_page, settings):
         reader_page.get_absolute_url(), HTTP_HOST="bao.example.vn"
     ).content.decode()
     assert canonical in html
+
+
+# The home page's parts: top, section blocks, "Đọc nhiều".
+
+
+def test_a_new_article_enters_the_home_page_at_once(client):
+    section = CategoryFactory(name="Kinh tế", slug="kinh-te", show_in_menu=True)
+    PublishedArticleFactory(title="Tin cũ", category=section)
+    assert "Tin vừa đăng" not in client.get("/").content.decode()
+    PublishedArticleFactory(title="Tin vừa đăng", category=section)
+    html = client.get("/").content.decode()
+    assert html.count("Tin vừa đăng") >= 2  # the lead story and its section's block
+
+
+def test_an_edit_in_one_section_leaves_the_others_blocks_cached(client):
+    from articles.fragments import PREFIX
+    from articles.models import SiteSettings
+    from articles.pagecache import GROUP_PREFIX
+    from articles.pagestore import page_store
+
+    SiteSettings.load()  # its first load purges every page
+    news = CategoryFactory(name="Thời sự", slug="thoi-su", show_in_menu=True)
+    hidden = CategoryFactory(name="Ẩn", slug="an", show_in_menu=False)
+    PublishedArticleFactory(category=news)
+    client.get("/")
+    store = page_store()
+    key = PREFIX + "home:sections"
+    assert key in store.get_parts([key], GROUP_PREFIX)
+    PublishedArticleFactory(category=hidden)  # not in the menu: no block shows it
+    assert key in store.get_parts([key], GROUP_PREFIX)
+    PublishedArticleFactory(category=news)
+    assert key not in store.get_parts([key], GROUP_PREFIX)

@@ -157,6 +157,23 @@ def test_publishing_leaves_pages_that_do_not_show_it_cached(
     assert "Tin thể thao" in client.get("/").content.decode()
 
 
+def test_marking_articles_featured_in_bulk_refreshes_their_pages(client, article):
+    from articles.models import Article
+    from articles.services import articles_set_featured
+
+    client.get("/")
+    assert is_hit(client.get("/"))
+    articles_set_featured(articles=Article.objects.filter(pk=article.pk), featured=True)
+    home = client.get("/")
+    assert not is_hit(home)
+    top = home.content.decode().split('id="noi-bat"')[0]
+    assert "Tin gốc" in top  # the lead story: the newest featured one
+    articles_set_featured(
+        articles=Article.objects.filter(pk=article.pk), featured=False
+    )
+    assert not is_hit(client.get("/"))
+
+
 def test_a_draft_edit_purges_nothing(client, article, section):
     draft = PublishedArticleFactory(category=section, status="draft")
     client.get("/")
