@@ -627,9 +627,7 @@ def search(request):
                 results = results.filter(published_at__lt=end)
             # The matching ids once (the heavy query), then the ranked page;
             # the count is the list's length.
-            ids = list(
-                fulltext.newest_matches(results, terms).values_list("pk", flat=True)
-            )
+            ids = fulltext.newest_match_ids(results, terms)
             paginator = Paginator(
                 fulltext.ranked(results, ids, terms), SEARCH_PAGE_SIZE
             )

@@ -8,7 +8,9 @@ request, and prints p50/p95/max wall time, the number of queries and the
 median CPU time of the Django process (the database's own time is not in it:
 on a machine shared with other work, CPU time is the steadier figure). Pages: home, a
 section, its page 2,000 (or its last page when it has fewer), an article, a
-tag, an author, and three searches.
+tag, an author, and three searches; the home and article pages also with
+their cached parts cold. Set ``REDIS_URL`` to keep the parts in Redis as in
+production (without it they live in the process's local-memory cache).
 """
 
 import argparse
@@ -39,6 +41,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from articles.models import Article, Tag  # noqa: E402
+from articles.pagecache import purge  # noqa: E402
 
 
 def main():
@@ -63,23 +66,36 @@ def main():
         "search giao duc": "/tim-kiem/?q=giao+duc",
         "search thuc day": "/tim-kiem/?q=thuc+day+hop+tac+toan+dien",
     }
+    # The home and article pages are assembled from cached parts
+    # (articles.fragments): measured warm, and cold, every part stale (a purge
+    # of the "site" group before each request, as after a section change).
+    urls["home, parts cold"] = urls["home"]
+    urls["article, parts cold"] = urls["article"]
     client = Client()
     print(f"{published.count()} published articles; section {in_section}")
-    print(f"{'page':16} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'queries':>8}")
+    print(
+        f"{'page':20} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'queries':>8}"
+        f" {'app CPU ms':>11}"
+    )
     for name, url in urls.items():
+        cold = name.endswith("parts cold")
         assert client.get(url).status_code == 200, url
         times, cpu = [], []
         for _ in range(args.n):
+            if cold:
+                purge(["site"])
             start, start_cpu = time.perf_counter(), time.process_time()
             client.get(url)
             times.append((time.perf_counter() - start) * 1000)
             cpu.append((time.process_time() - start_cpu) * 1000)
+        if cold:
+            purge(["site"])
         with CaptureQueriesContext(connection) as queries:
             client.get(url)
         times.sort()
         p95 = times[min(len(times) - 1, int(len(times) * 0.95))]
         print(
-            f"{name:16} {statistics.median(times):8.1f} {p95:8.1f} "
+            f"{name:20} {statistics.median(times):8.1f} {p95:8.1f} "
             f"{times[-1]:8.1f} {len(queries):8d} {statistics.median(cpu):11.1f}"
         )
 

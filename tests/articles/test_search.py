@@ -152,6 +152,48 @@ class TestRanking:
         assert "Hơn 2 kết quả cho “hue mua”, hiện 2 bài mới nhất." in html
 
 
+class TestNewestMatchIds:
+    """The search page's ids: the newest window first, then the whole archive."""
+
+    @pytest.fixture
+    def stories(self):
+        now = timezone.now()
+        return [
+            PublishedArticleFactory(
+                title=f"Huế mưa {i}" if i % 3 else f"Tin nắng {i}",
+                published_at=now - timedelta(hours=i),
+            )
+            for i in range(9)
+        ]
+
+    @pytest.mark.parametrize("window", [1, 2, 4, 1000])
+    def test_the_window_finds_what_the_whole_archive_finds(
+        self, stories, monkeypatch, window
+    ):
+        monkeypatch.setattr(search, "MAX_RESULTS", 3)
+        monkeypatch.setattr(search, "RECENT_WINDOW", window)
+        published = Article.objects.published()
+        for terms in (["hue", "mua"], ["nang"], ["khong", "co"]):
+            whole = search.newest_matches(published, terms)
+            expected = list(whole.values_list("pk", flat=True))
+            assert search.newest_match_ids(published, terms) == expected
+
+    def test_common_words_end_in_the_window(self, stories, monkeypatch):
+        if connection.vendor != "postgresql":
+            pytest.skip("the window is PostgreSQL's (its planner misjudges)")
+        from django.test.utils import CaptureQueriesContext
+
+        monkeypatch.setattr(search, "MAX_RESULTS", 3)
+        monkeypatch.setattr(search, "RECENT_WINDOW", 5)
+        published = Article.objects.published()
+        with CaptureQueriesContext(connection) as common:
+            search.newest_match_ids(published, ["hue", "mua"])  # 3 in the newest 5
+        with CaptureQueriesContext(connection) as rare:
+            search.newest_match_ids(published, ["nang"])  # 3 in all, 2 in the 5
+        assert (len(common), len(rare)) == (1, 2)
+        assert "LIMIT 5" in common[0]["sql"]
+
+
 class TestSearchPage:
     @pytest.mark.parametrize(
         "query",
