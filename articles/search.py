@@ -301,29 +301,34 @@ def newest_match_ids(queryset, terms) -> list[int]:
     are searched first, in a derived table whose own ``LIMIT`` forces the walk
     (the match is computed row by row as the walk goes, and stops at
     ``MAX_RESULTS``); fewer matches there means the words are rare, and the
-    whole archive is searched through the GIN index. Same ids either way.
+    whole archive is searched through the GIN index, in the same statement.
+    Same ids either way.
     """
-    whole = newest_matches(queryset, terms)
     connection = connections[queryset.db]
     if connection.vendor != "postgresql":
-        return list(whole.values_list("pk", flat=True))
+        return list(newest_matches(queryset, terms).values_list("pk", flat=True))
     match, _tier = _match_and_tier(queryset, terms)
-    recent = (
-        queryset.annotate(search_hit=match)
-        .order_by("-published_at", "-id")
-        .values("pk", "published_at", "search_hit")[:RECENT_WINDOW]
+    newest = queryset.annotate(search_hit=match).order_by("-published_at", "-id")
+    recent = newest.values("pk", "published_at", "search_hit")[:RECENT_WINDOW]
+    whole = newest.filter(search_hit=True).values("pk", "published_at")[:MAX_RESULTS]
+    recent_sql, recent_params = recent.query.sql_with_params()
+    whole_sql, whole_params = whole.query.sql_with_params()
+    # One statement: the whole archive's branch runs only when the window
+    # found fewer than MAX_RESULTS (a one-time filter on the counted CTE).
+    sql = (
+        f"WITH recent AS (SELECT w.pk, w.published_at FROM ({recent_sql}) w"
+        " WHERE w.search_hit ORDER BY w.published_at DESC, w.pk DESC LIMIT %s)"
+        " SELECT pk, published_at FROM recent"
+        " WHERE (SELECT count(*) FROM recent) = %s"
+        f" UNION ALL SELECT x.pk, x.published_at FROM ({whole_sql}) x"
+        " WHERE (SELECT count(*) FROM recent) < %s"
     )
-    sql, params = recent.query.sql_with_params()
+    params = [*recent_params, MAX_RESULTS, MAX_RESULTS, *whole_params, MAX_RESULTS]
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT w.pk FROM ({sql}) w WHERE w.search_hit"
-            " ORDER BY w.published_at DESC, w.pk DESC LIMIT %s",
-            [*params, MAX_RESULTS],
-        )
-        ids = [row[0] for row in cursor.fetchall()]
-    if len(ids) == MAX_RESULTS:
-        return ids
-    return list(whole.values_list("pk", flat=True))
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    rows.sort(key=lambda row: (row[1], row[0]), reverse=True)
+    return [pk for pk, _published in rows]
 
 
 def ranked(queryset, ids, terms):
