@@ -52,6 +52,9 @@ def assert_cacheable(response):
 
 
 def assert_fits_width(page):
+    # After the stylesheet: a script may run while it is still loading, and the
+    # layout it sees then is the unstyled one (a 1,200 px image, say).
+    page.wait_for_load_state("load")
     overflow = page.evaluate(
         "document.documentElement.scrollWidth - document.documentElement.clientWidth"
     )
