@@ -34,10 +34,11 @@ from django.utils.http import http_date
 from newsroom.db_router import primary
 
 # The version changes with the stored format (v2: purge times in integer
-# microseconds; v3: pages as Redis hashes holding a ready response, see
-# articles.pagestore), so a deploy never reads the old format: old keys expire.
+# microseconds; v4: pages as Redis hashes holding a ready response and its
+# version, see articles.pagestore), so a deploy never reads the old format:
+# old keys expire.
 GROUP_PREFIX = "pc:purged:v2:"
-PAGE_PREFIX = "pc:page:v3:"
+PAGE_PREFIX = "pc:page:v4:"
 NEXT_CHANGE_KEY = "pc:next-change:v1"
 # Query parameters a public page reads; any other (utm_*, fbclid...) changes
 # nothing on the page, so it is left out of the key and cannot fill the cache.

@@ -23,34 +23,48 @@ up), so a purge in the same instant as a render's start always wins.
 import logging
 import math
 import pickle
+import secrets
+import threading
+from collections import OrderedDict
 
 from django.core.cache import caches
 
 logger = logging.getLogger(__name__)
 
 # KEYS[1]: the page. ARGV: purge-time key prefix, view-counter key prefix,
-# batch key, last-flush key, current hour.
+# batch key, last-flush key, current hour, the version of the worker's own
+# copy of the page ('' for none). Returns false for a miss, else {the page
+# ('' when the worker's copy is current), its version, counted, last flush}.
 LOOKUP = """
-local e = redis.call('HMGET', KEYS[1], 'fresh', 'groups', 'page', 'view')
-if not e[3] then return false end
+local e = redis.call('HMGET', KEYS[1], 'fresh', 'groups', 'view', 'version')
+if not e[1] then return false end
 local fresh = tonumber(e[1])
 for g in string.gmatch(e[2], '%S+') do
   local t = tonumber(redis.call('GET', ARGV[1] .. g) or '')
   if t and t >= fresh then return false end
 end
-if not e[4] or e[4] == '' then return {e[3]} end
-local batch = redis.call('GET', ARGV[3])
-local counted = 0
-if batch then
-  local k = ARGV[2] .. batch .. ':' .. ARGV[5] .. ':' .. e[4]
-  if redis.call('EXISTS', k) == 1 then
-    redis.call('INCR', k)
-    counted = 1
+local page = ''
+if e[4] ~= ARGV[6] then page = redis.call('HGET', KEYS[1], 'page') end
+if not page then return false end
+local counted, last = 0, ''
+if e[3] and e[3] ~= '' then
+  local batch = redis.call('GET', ARGV[3])
+  if batch then
+    local k = ARGV[2] .. batch .. ':' .. ARGV[5] .. ':' .. e[3]
+    if redis.call('EXISTS', k) == 1 then
+      redis.call('INCR', k)
+      counted = 1
+    end
   end
+  last = redis.call('GET', ARGV[4]) or ''
 end
-return {e[3], counted, redis.call('GET', ARGV[4]) or ''}
+return {page, e[4] or '', counted, last}
 """
-
+# Pages each worker keeps a copy of (about 30 KB each), least recently used
+# first out. A copy is served only when Redis says, in the same round trip as
+# the purge check, that it is the stored version: the page's bytes then never
+# pass through Lua (copying 28 KB through a script cost Redis 33 µs a hit).
+LOCAL_COPIES = 200
 
 # Cached page parts (articles.fragments): KEYS are parts, ARGV[1] the
 # purge-time key prefix; an empty string for each part missing or stale.
@@ -133,6 +147,8 @@ class RedisPages(CachePages):
         self.script = None
         self.parts_script = None
         self.prefixes = {}
+        self.copies = OrderedDict()  # key -> (version, pickled page)
+        self.copies_lock = threading.Lock()
 
     def _client(self):
         return self.cache.client.get_client(write=True)
@@ -154,12 +170,15 @@ class RedisPages(CachePages):
         from .readership import current_hour
 
         client = self._client()
+        redis_key = str(self.cache.make_key(key))
+        with self.copies_lock:
+            version, copy = self.copies.get(redis_key, (b"", None))
         try:
             if self.script is None:
                 self.script = client.register_script(LOOKUP)
             found = self.script(
-                keys=[str(self.cache.make_key(key))],
-                args=[*self._args(group_prefix), current_hour()],
+                keys=[redis_key],
+                args=[*self._args(group_prefix), current_hour(), version],
                 client=client,
             )
         except self.errors:
@@ -167,10 +186,19 @@ class RedisPages(CachePages):
             return None
         if not found:
             return None
-        entry = pickle.loads(found[0])
+        page, version, counted, last = found
+        if page:
+            with self.copies_lock:
+                self.copies[redis_key] = (version, page)
+                self.copies.move_to_end(redis_key)
+                while len(self.copies) > LOCAL_COPIES:
+                    self.copies.popitem(last=False)
+        else:
+            page = copy
+        entry = pickle.loads(page)
         if entry.get("counts_view"):
-            last = self.cache.client.decode(found[2]) if found[2] else None
-            count_view(entry["counts_view"], counted=bool(found[1]), last_flush=last)
+            last = self.cache.client.decode(last) if last else None
+            count_view(entry["counts_view"], counted=bool(counted), last_flush=last)
         return entry
 
     def store(self, key, entry, timeout):
@@ -178,6 +206,7 @@ class RedisPages(CachePages):
             "fresh": micros(entry["fresh_from"]),
             "groups": " ".join(entry["groups"]),
             "view": entry.get("counts_view") or "",
+            "version": secrets.token_hex(8),
             "page": pickle.dumps(entry, pickle.HIGHEST_PROTOCOL),
         }
         self._set_hash(key, mapping, timeout)

@@ -132,3 +132,24 @@ def test_other_backends_keep_pages_as_plain_values(settings):
     assert not isinstance(page_store(), RedisPages)
     response = Client().get("/")
     assert response.status_code == 200
+
+
+def test_a_worker_serves_its_own_copy_only_while_redis_stores_that_version(
+    client, redis_store, round_trips
+):
+    """The page's bytes cross the network once per worker and version."""
+    article = PublishedArticleFactory(title="Bản đầu")
+    url = article.get_absolute_url()
+    client.get(url)  # stored
+    client.get(url)  # the worker's first hit: the page comes from Redis
+    round_trips.clear()
+    response = client.get(url)  # its own copy, confirmed by Redis
+    assert response.get("X-Page-Cache") == "hit"
+    assert len(round_trips) == 1
+    article.title = "Bản sửa"
+    article.save()  # purges the page: the next request renders and stores
+    assert "Bản sửa" in client.get(url).content.decode()
+    again = client.get(url)
+    assert again.get("X-Page-Cache") == "hit"
+    assert "Bản sửa" in again.content.decode()
+    assert "Bản đầu" not in again.content.decode()
