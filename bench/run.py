@@ -156,7 +156,9 @@ def measure(url: str, args) -> dict:
         "rps": loaded["rps"],
         "p50_ms": loaded["p50_ms"],
         "p99_ms": loaded["p99_ms"],
-        "errors": loaded["errors"] + loaded["non2xx"],
+        "requests": loaded["requests"],
+        "socket_errors": loaded["errors"],
+        "non2xx": loaded["non2xx"],
         "unloaded_p50_ms": unloaded["p50_ms"],
         "unloaded_p95_ms": unloaded["p95_ms"],
         "unloaded_p99_ms": unloaded["p99_ms"],
@@ -317,14 +319,17 @@ def main() -> None:
                 f"{r['unloaded_p95_ms']:>7.2f} {r['unloaded_p99_ms']:>7.2f} "
                 f"{r['rps'] / bare:>7.0%}"
             )
+    # A non-2xx answer voids a figure (it measured an error page); so do socket
+    # errors beyond one in a thousand requests (a few under saturation on two
+    # shared cores are the load generator's, not the site's).
     failed = [
-        f"{mode} {name}: {r['errors']}"
+        f"{mode} {name}: {r['non2xx']} non-2xx, {r['socket_errors']} socket errors"
         for mode in ("bare", "uncached", "django-cached", "nginx-cached")
         for name, r in results[mode].items()
-        if r["errors"]
+        if r["non2xx"] or r["socket_errors"] * 1000 > r["requests"]
     ]
     if failed:
-        print("ERRORS (non-2xx or socket errors; those figures are void):")
+        print("ERRORS (those figures are void):")
         print("\n".join(failed))
     for setup, figures in results.get("scale-out", {}).items():
         for name, r in figures.items():
