@@ -6,7 +6,11 @@ tests are skipped on a workstation, but fail in CI (``CI=true``), where a
 missing browser must not pass as green.
 
 The browser is started once per session; every test gets a fresh context (no
-cookies shared between tests) and page.
+cookies shared between tests) and page. Pages ask for ``transactional_db`` so
+they close before the database is flushed: a page still loading lazy images
+while the flush runs deadlocked the SQLite run (the live server shares the
+test's SQLite connection, and the search index's trigger calls back into
+Python while holding that connection's mutex).
 """
 
 import os
@@ -117,7 +121,7 @@ def _close(request, context, page):
 
 
 @pytest.fixture
-def desktop_page(request, browser, live_server):
+def desktop_page(request, browser, live_server, transactional_db):
     """A page in a 1366x768 desktop window, with its own cookies."""
     context, page = _new_page(browser, live_server, viewport=DESKTOP)
     yield page
@@ -125,7 +129,7 @@ def desktop_page(request, browser, live_server):
 
 
 @pytest.fixture
-def phone_page(request, browser, live_server):
+def phone_page(request, browser, live_server, transactional_db):
     """A page on a 390x844 touch phone that honours the viewport meta tag."""
     context, page = _new_page(
         browser,
@@ -209,7 +213,7 @@ def blocking(violations: list[dict]) -> list[str]:
 
 
 @pytest.fixture
-def make_page(request, browser, live_server):
+def make_page(request, browser, live_server, transactional_db):
     """Pages with other settings: ``make_page("phone", java_script_enabled=False)``.
 
     Sizes are "desktop" (1366x768) and "phone" (390x844 touch screen); other
