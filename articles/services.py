@@ -230,18 +230,24 @@ def images_create(*, uploads, credit: str = "", rights: str = "", by=None) -> li
 
 
 def articles_refresh_rights(*, image: Image) -> int:
-    """Recompute ``body_image_rights`` of the articles that show ``image``.
+    """Recompute ``body_image_rights`` of the articles that show ``image``, and
+    refresh their pages.
 
     Called when a photo is saved, so a page knows without a query which photos
-    in its body have expired.
+    in its body have expired, and shows the photo's new alt text and credit.
     """
     changed = 0
+    # Pages print the photo's alt text, caption and credit: every article that
+    # shows it, as cover or in its body, is purged, whatever changed.
+    shown = set(Article.objects.filter(cover=image).values_list("pk", flat=True))
     for article in Article.objects.filter(body__contains=image.file.name).only(
         "pk", "body", "body_image_rights"
     ):
+        shown.add(article.pk)
         rights = body_rights(article.body)
         if rights != article.body_image_rights:
             Article.objects.filter(pk=article.pk).update(body_image_rights=rights)
-            purge_articles_on_commit([article.pk])
             changed += 1
+    if shown:
+        purge_articles_on_commit(shown)
     return changed

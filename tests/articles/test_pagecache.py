@@ -174,6 +174,24 @@ def test_marking_articles_featured_in_bulk_refreshes_their_pages(client, article
     assert not is_hit(client.get("/"))
 
 
+def test_editing_a_cover_photo_refreshes_the_pages_that_show_it(client, section):
+    from tests.factories import ImageFactory
+
+    photo = ImageFactory(alt="Mô tả cũ", credit="Ảnh: Tác giả cũ")
+    story = PublishedArticleFactory(category=section, cover=photo)
+    url = story.get_absolute_url()
+    client.get(url)
+    assert is_hit(client.get(url))
+    photo.alt = "Mô tả mới"
+    photo.credit = "Ảnh: Tác giả mới"
+    photo.save()
+    page = client.get(url)
+    assert not is_hit(page)
+    html = page.content.decode()
+    assert "Mô tả mới" in html and "Tác giả mới" in html
+    assert "Mô tả cũ" not in html
+
+
 def test_a_draft_edit_purges_nothing(client, article, section):
     draft = PublishedArticleFactory(category=section, status="draft")
     client.get("/")
