@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from newsroom.db_router import primary
 
-from .pagecache import GROUP_PREFIX, SITE_GROUPS, keep_for
+from .pagecache import SITE_GROUPS, keep_for
 from .pagestore import page_store
 
 PREFIX = "pc:part:v3:"
@@ -47,7 +47,7 @@ class Part:
 
 def lookup_parts(*parts: Part) -> dict:
     """The fresh cached copies of ``parts``, by part name (one round trip)."""
-    found = page_store().get_parts([PREFIX + part.name for part in parts], GROUP_PREFIX)
+    found = page_store().get_parts([PREFIX + part.name for part in parts])
     return {
         part.name: found[PREFIX + part.name]
         for part in parts
@@ -80,8 +80,3 @@ def cached_parts(*parts: Part) -> list:
     return [
         found[part.name] if part.name in found else build_part(part) for part in parts
     ]
-
-
-def cached_part(name: str, groups: Iterable[str], build: Callable, *, timeout=None):
-    """One part: ``build()``, or its copy while none of ``groups`` was purged."""
-    return cached_parts(Part(name, groups, build, timeout))[0]

@@ -170,16 +170,6 @@ def keep_for(timeout: int | None = None) -> int:
     return timeout
 
 
-def purged_since(fresh_from: float, purge_times) -> bool:
-    """Whether any of ``purge_times`` (of the groups something shows) is at or
-    after ``fresh_from`` (seconds): then it is stale. A missing purge time
-    never is."""
-    from .pagestore import micros
-
-    fresh = micros(fresh_from)
-    return any(t >= fresh for t in purge_times)
-
-
 def forget_next_change() -> None:
     cache.delete(NEXT_CHANGE_KEY)
 
@@ -265,7 +255,7 @@ class PageCacheMiddleware:
         # store counts it, in the same round trip on Redis.
         from .readership import count_cached_view
 
-        return self.pages.lookup(key, GROUP_PREFIX, count_cached_view)
+        return self.pages.lookup(key, count_cached_view)
 
     def _store(self, key, response, groups, started):
         from django.http import HttpResponse
@@ -349,7 +339,7 @@ def groups_before(article_id) -> set:
     The purge after commit covers these groups too, so an article that leaves
     a section, a tag or "Nổi bật", or stops being public, leaves those pages.
     """
-    return _snapshot_groups([article_id]).get(article_id, set())
+    return groups_of([article_id])
 
 
 def purge_articles_on_commit(article_ids, before=(), extra=()) -> None:

@@ -29,6 +29,8 @@ from collections import OrderedDict
 
 from django.core.cache import caches
 
+from .pagecache import GROUP_PREFIX
+
 logger = logging.getLogger(__name__)
 
 # KEYS[1]: the page. ARGV: purge-time key prefix, view-counter key prefix,
@@ -94,6 +96,14 @@ def micros(seconds: float) -> int:
     return math.floor(seconds * 1_000_000)
 
 
+def purged_since(fresh_from: float, purge_times) -> bool:
+    """Whether any of ``purge_times`` (of the groups something shows) is at or
+    after ``fresh_from`` (seconds): then it is stale. A missing purge time
+    never is. (The Lua scripts above apply the same rule.)"""
+    fresh = micros(fresh_from)
+    return any(t >= fresh for t in purge_times)
+
+
 class CachePages:
     """Pages as plain values of any Django cache: two round trips per hit."""
 
@@ -105,13 +115,12 @@ class CachePages:
         # Per thread, as Django hands out cache connections.
         return caches[self.alias]
 
-    def lookup(self, key, group_prefix, count_view):
+    def lookup(self, key, count_view):
         entry = self.cache.get(key)
         if entry is None:
             return None
-        purged = self.cache.get_many([group_prefix + g for g in entry["groups"]])
-        fresh = micros(entry["fresh_from"])
-        if any(t >= fresh for t in purged.values()):
+        purged = self.cache.get_many([GROUP_PREFIX + g for g in entry["groups"]])
+        if purged_since(entry["fresh_from"], purged.values()):
             return None
         if entry.get("counts_view"):
             count_view(entry["counts_view"], counted=False, last_flush=None)
@@ -120,17 +129,19 @@ class CachePages:
     def store(self, key, entry, timeout):
         self.cache.set(key, entry, timeout)
 
-    def get_parts(self, keys, group_prefix) -> dict:
+    def get_parts(self, keys) -> dict:
         """The parts of ``keys`` that are stored and fresh, by key."""
         found = self.cache.get_many(keys)
         groups = {g for built_at, part_groups, _ in found.values() for g in part_groups}
-        purged = self.cache.get_many([group_prefix + g for g in groups])
-        fresh = {}
-        for key, (built_at, part_groups, value) in found.items():
-            built = micros(built_at)
-            if not any(purged.get(group_prefix + g, 0) >= built for g in part_groups):
-                fresh[key] = value
-        return fresh
+        purged = self.cache.get_many([GROUP_PREFIX + g for g in groups])
+        return {
+            key: value
+            for key, (built_at, part_groups, value) in found.items()
+            if not purged_since(
+                built_at,
+                [purged[k] for g in part_groups if (k := GROUP_PREFIX + g) in purged],
+            )
+        }
 
     def set_part(self, key, built_at, groups, value, timeout):
         self.cache.set(key, (built_at, sorted(groups), value), timeout)
@@ -146,27 +157,27 @@ class RedisPages(CachePages):
         self.errors = RedisError
         self.script = None
         self.parts_script = None
-        self.prefixes = {}
+        self.fixed_args = None
         self.copies = OrderedDict()  # key -> (version, pickled page)
         self.copies_lock = threading.Lock()
 
     def _client(self):
         return self.cache.client.get_client(write=True)
 
-    def _args(self, group_prefix):
-        """The script's fixed arguments: full Redis keys, made once."""
-        args = self.prefixes.get(group_prefix)
-        if args is None:
+    def _args(self):
+        """The scripts' fixed arguments (full Redis keys), made once: the
+        purge-time prefix, the view-counter prefix, the batch and last-flush keys."""
+        if self.fixed_args is None:
             from .readership import BATCH_KEY, LAST_FLUSH_KEY
 
             make_key = self.cache.make_key
-            args = self.prefixes[group_prefix] = [
+            self.fixed_args = [
                 str(make_key(k))
-                for k in (group_prefix, "views:", BATCH_KEY, LAST_FLUSH_KEY)
+                for k in (GROUP_PREFIX, "views:", BATCH_KEY, LAST_FLUSH_KEY)
             ]
-        return args
+        return self.fixed_args
 
-    def lookup(self, key, group_prefix, count_view):
+    def lookup(self, key, count_view):
         from .readership import current_hour
 
         client = self._client()
@@ -178,7 +189,7 @@ class RedisPages(CachePages):
                 self.script = client.register_script(LOOKUP)
             found = self.script(
                 keys=[redis_key],
-                args=[*self._args(group_prefix), current_hour(), version],
+                args=[*self._args(), current_hour(), version],
                 client=client,
             )
         except self.errors:
@@ -222,7 +233,7 @@ class RedisPages(CachePages):
         except self.errors:
             logger.warning("page cache: Redis unavailable, %s not stored", key)
 
-    def get_parts(self, keys, group_prefix) -> dict:
+    def get_parts(self, keys) -> dict:
         if not keys:
             return {}
         client = self._client()
@@ -231,7 +242,7 @@ class RedisPages(CachePages):
                 self.parts_script = client.register_script(PARTS)
             found = self.parts_script(
                 keys=[str(self.cache.make_key(k)) for k in keys],
-                args=[self._args(group_prefix)[0]],
+                args=self._args()[:1],
                 client=client,
             )
         except self.errors:

@@ -100,9 +100,9 @@ def test_a_purge_in_the_render_instant_is_newer_than_the_page(redis_store):
         "response": HttpResponse(b"old"),
     }
     redis_store.store("pc:test", entry, 60)
-    assert redis_store.lookup("pc:test", pagecache.GROUP_PREFIX, None) is None
+    assert redis_store.lookup("pc:test", None) is None
     cache.set(pagecache.GROUP_PREFIX + "home", 1_699_999_999_999_999)
-    found = redis_store.lookup("pc:test", pagecache.GROUP_PREFIX, None)
+    found = redis_store.lookup("pc:test", None)
     assert found["response"].content == b"old"
 
 
@@ -116,7 +116,7 @@ def test_redis_down_serves_fresh_pages(settings, redis_store):
     }
     store = page_store()  # the setting change reset Django's cache handler
     assert isinstance(store, RedisPages)
-    assert store.lookup("pc:any", pagecache.GROUP_PREFIX, None) is None
+    assert store.lookup("pc:any", None) is None
     store.store("pc:any", {"groups": [], "fresh_from": 0, "response": None}, 60)
     PublishedArticleFactory(title="Vẫn đọc được khi Redis tắt")
     response = Client().get("/")
