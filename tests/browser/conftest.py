@@ -207,6 +207,24 @@ def axe(axe_source):
     return run
 
 
+def visible(locator):
+    """The first visible match: a phone layout may keep hidden copies around."""
+    return locator.filter(visible=True).first
+
+
+def assert_fits_width(page):
+    """The page does not scroll sideways, measured with its stylesheet applied.
+
+    A script may run while the stylesheet is still loading, and the layout it
+    sees then is the unstyled one (a card's 1,200 px image, say).
+    """
+    page.wait_for_load_state("load")
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0, f"{page.url} scrolls sideways by {overflow}px"
+
+
 def blocking(violations: list[dict]) -> list[str]:
     """The ids of violations of serious or critical impact."""
     return [v["id"] for v in violations if v["impact"] in AXE_BLOCKING]

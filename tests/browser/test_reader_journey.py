@@ -16,6 +16,8 @@ from playwright.sync_api import expect
 
 from articles.models import Article, Comment
 
+from .conftest import assert_fits_width, visible
+
 pytestmark = pytest.mark.browser
 
 SEED = settings.BASE_DIR / "demo" / "000_acd85ecf6e6c6313.txt"
@@ -38,27 +40,12 @@ def reference_article(transactional_db):
     return article
 
 
-def visible(locator):
-    """The first visible match: a phone layout may keep hidden copies around."""
-    return locator.filter(visible=True).first
-
-
 def assert_cacheable(response):
     """An anonymous page must be shareable by a cache: no cookie, no Vary: Cookie."""
     assert response.status == 200, response.url
     headers = response.all_headers()
     assert "set-cookie" not in headers, (response.url, headers["set-cookie"])
     assert "cookie" not in headers.get("vary", "").lower(), (response.url, headers)
-
-
-def assert_fits_width(page):
-    # After the stylesheet: a script may run while it is still loading, and the
-    # layout it sees then is the unstyled one (a 1,200 px image, say).
-    page.wait_for_load_state("load")
-    overflow = page.evaluate(
-        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-    )
-    assert overflow <= 0, f"{page.url} scrolls sideways by {overflow}px"
 
 
 def is_navigation(page):

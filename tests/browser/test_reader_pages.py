@@ -17,7 +17,7 @@ from playwright.sync_api import expect
 
 from articles.models import Article, Category
 
-from .conftest import blocking
+from .conftest import assert_fits_width, blocking, visible
 
 pytestmark = pytest.mark.browser
 
@@ -30,10 +30,6 @@ def demo_site(transactional_db, tmp_path):
     """The demo content; returns the reference article."""
     call_command("load_demo", password_file=tmp_path / "admin-password", verbosity=0)
     return Article.objects.get(title=TITLE)
-
-
-def visible(locator):
-    return locator.filter(visible=True).first
 
 
 def watch(page):
@@ -49,16 +45,6 @@ def watch(page):
         ),
     )
     return problems
-
-
-def assert_fits_width(page):
-    # After the stylesheet: a script may run while it is still loading, and the
-    # layout it sees then is the unstyled one (a 1,200 px image, say).
-    page.wait_for_load_state("load")
-    overflow = page.evaluate(
-        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-    )
-    assert overflow <= 0, f"{page.url} scrolls sideways by {overflow}px"
 
 
 def assert_page_structure(page):
