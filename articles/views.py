@@ -387,13 +387,18 @@ def _article_context(
         )
         parts.append(comments_part)
     found = {} if preview else lookup_parts(*parts)
+
+    def fresh_or_built(part):
+        value = found.get(part.name)
+        return value if value is not None else build_part(part, keep=not preview)
+
     page = found.get(main_part.name)
     if page is None or not page["article"].is_published():
         page = build_part(main_part, keep=not preview)
     article = page["article"]
     related_part.build = lambda: _related(article, page["tag_ids"])
-    sidebar = found.get(sidebar_part.name) or build_part(sidebar_part, keep=not preview)
-    related = found.get(related_part.name) or build_part(related_part, keep=not preview)
+    sidebar = fresh_or_built(sidebar_part)
+    related = fresh_or_built(related_part)
 
     def comments():
         return render_to_string(
@@ -409,9 +414,7 @@ def _article_context(
 
     if comments_name:
         comments_part.build = comments
-        comments_html = found.get(comments_part.name) or build_part(
-            comments_part, keep=not preview
-        )
+        comments_html = fresh_or_built(comments_part)
     else:
         comments_html = comments()
     if article.pk in sidebar["featured_ids"]:
