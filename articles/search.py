@@ -279,13 +279,14 @@ def _match_and_tier(queryset, terms):
     return match, tier
 
 
-def newest_matches(queryset, terms):
-    """The newest ``MAX_RESULTS`` articles of ``queryset`` holding every term."""
+def newest_matches(queryset, terms, *fields):
+    """The newest ``MAX_RESULTS`` articles of ``queryset`` holding every term
+    (their ``pk`` and ``fields``)."""
     match, _tier = _match_and_tier(queryset, terms)
     return (
         queryset.filter(match)
         .order_by("-published_at", "-id")
-        .values("pk")[:MAX_RESULTS]
+        .values("pk", *fields)[:MAX_RESULTS]
     )
 
 
@@ -308,9 +309,12 @@ def newest_match_ids(queryset, terms) -> list[int]:
     if connection.vendor != "postgresql":
         return list(newest_matches(queryset, terms).values_list("pk", flat=True))
     match, _tier = _match_and_tier(queryset, terms)
-    newest = queryset.annotate(search_hit=match).order_by("-published_at", "-id")
-    recent = newest.values("pk", "published_at", "search_hit")[:RECENT_WINDOW]
-    whole = newest.filter(search_hit=True).values("pk", "published_at")[:MAX_RESULTS]
+    recent = (
+        queryset.annotate(search_hit=match)
+        .order_by("-published_at", "-id")
+        .values("pk", "published_at", "search_hit")[:RECENT_WINDOW]
+    )
+    whole = newest_matches(queryset, terms, "published_at")
     recent_sql, recent_params = recent.query.sql_with_params()
     whole_sql, whole_params = whole.query.sql_with_params()
     # One statement: the whole archive's branch runs only when the window
