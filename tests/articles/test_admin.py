@@ -177,3 +177,33 @@ def test_tag_field_suggests_existing_tags_without_tone_marks(editor):
         },
     )
     assert [r["text"] for r in response.json()["results"]] == ["Hà Nội"]
+
+
+def test_marking_articles_featured_in_bulk_refreshes_the_home_page(
+    editor, django_capture_on_commit_callbacks
+):
+    from django.test import Client
+
+    def lead(reader):
+        html = reader.get("/").content.decode()
+        return html.split('class="lead"', 1)[1].split("</section>", 1)[0]
+
+    reader = Client()
+    chosen = PublishedArticleFactory(title="Tin được chọn")
+    PublishedArticleFactory(
+        title="Tin mới nhất"
+    )  # newer: the lead while none is featured
+    assert "Tin mới nhất" in lead(reader)
+    with django_capture_on_commit_callbacks(execute=True):  # the purge, after commit
+        response = editor.post(
+            reverse("admin:articles_article_changelist"),
+            {"action": "mark_featured", "_selected_action": [chosen.pk]},
+        )
+    assert response.status_code == 302
+    assert "Tin được chọn" in lead(reader)
+    with django_capture_on_commit_callbacks(execute=True):
+        editor.post(
+            reverse("admin:articles_article_changelist"),
+            {"action": "unmark_featured", "_selected_action": [chosen.pk]},
+        )
+    assert "Tin mới nhất" in lead(reader)
