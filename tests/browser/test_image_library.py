@@ -47,7 +47,13 @@ def test_editor_inserts_a_library_photo_as_a_figure(desktop_page, transactional_
         dialog.get_by_role("button", name="Browse...").click()
     picker = opened.value
     picker.wait_for_load_state()
-    picker.get_by_role("button", name="Hai bên ký kết").click()
+    choose = picker.get_by_role("button", name="Hai bên ký kết")
+    expect(choose).to_be_visible()
+    # Choosing closes the picker window. Playwright's own click() can still be
+    # finishing when the window goes (TargetClosedError, seen in CI), so the
+    # click is fired from a timer and the test waits for the close.
+    with picker.expect_event("close"):
+        choose.evaluate("button => setTimeout(() => button.click())")
     expect(dialog.locator("input[name=imageUrl]")).to_have_value(photo.file.url)
     expect(dialog.locator("input[name=altText]")).to_have_value("Lễ ký kết hợp tác")
     expect(dialog.locator("input[name=caption]")).to_have_value(
