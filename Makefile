@@ -32,12 +32,21 @@ install: $(STAMP) ## Create .venv and install the pinned dependencies (and axe-c
 	  echo "npm not found: skipping axe-core (browser accessibility checks will skip)"; \
 	fi
 
-run: install ## Serve the site with demo content on http://$(HOST):$(PORT)
+# Development settings for every manage.py command typed after `make run`
+# (newsroom/settings.py reads .env; the environment wins). Never overwritten.
+.env:
+	@printf '%s\n' \
+	  '# Development settings, written by `make run` (git-ignored).' \
+	  '# newsroom/settings.py reads them; variables in the environment win.' \
+	  'DEBUG=1' >$@
+	@echo "Wrote .env (DEBUG=1): manage.py commands now use the development settings"
+
+run: install .env ## Serve the site with demo content on http://$(HOST):$(PORT)
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
 	DEBUG=1 $(BIN)/python manage.py load_demo
 	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-demo-data: install ## Load the demo content (idempotent)
+demo-data: install .env ## Load the demo content (idempotent)
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
 	DEBUG=1 $(BIN)/python manage.py load_demo
 

@@ -11,7 +11,12 @@ class ArticlesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import readership, search, signals
+        from . import (
+            checks,  # noqa: F401 (importing it registers the checks)
+            readership,
+            search,
+            signals,
+        )
 
         connection_created.connect(search.register_sqlite_functions)
         request_finished.connect(readership.flush_after_response)

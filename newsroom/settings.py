@@ -9,10 +9,18 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from dotenv import load_dotenv
 
 from newsroom.media import media_origins, media_storage
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+
+# `make run` writes a git-ignored .env (DEBUG=1) so every manage.py command the
+# README shows runs on the same development defaults as the server. Variables
+# already in the environment win; ENV_FILE= (empty) reads none, as the tests do.
+ENV_FILE = os.environ.get("ENV_FILE", str(BASE_DIR / ".env"))
+if ENV_FILE:
+    load_dotenv(ENV_FILE, override=False)
 
 
 def env_bool(name: str, default: bool = False) -> bool:
@@ -38,7 +46,7 @@ if not SECRET_KEY:
         raise ImproperlyConfigured(
             "SECRET_KEY is not set. Set it in the environment "
             "(python -c 'import secrets; print(secrets.token_urlsafe(50))'), "
-            "or set DEBUG=1 for local development."
+            "or set DEBUG=1 for local development (`make run` writes it to .env)."
         )
     SECRET_KEY = "django-insecure-development-only-key-never-used-with-debug-off"
 
@@ -58,7 +66,8 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "csp",
     "django_otp",
-    "django_otp.plugins.otp_totp",
+    # django_otp.plugins.otp_totp, with Vietnamese admin labels.
+    "newsroom.apps.TwoFactorConfig",
     "django_prose_editor",
     "taggit",
     "articles",
@@ -147,7 +156,8 @@ if DATABASE_REPLICA_URL:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Cache: Redis when REDIS_URL is set (shared by every app server), else local memory.
+# Cache: Redis when REDIS_URL is set (shared by every app server), else a
+# cache on disk shared by every process on this machine.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
@@ -165,7 +175,32 @@ if REDIS_URL:
     }
     DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Without Redis, a cache on this machine's disk that every process shares
+    # (gunicorn's workers, manage.py, cron): a purge, a new section or a rate
+    # limit counted by one is seen by all. diskcache keeps it in SQLite, with
+    # atomic add() and incr(). One shard, evicting the least recently stored
+    # first: a group's purge time is then never evicted before a page stored
+    # ahead of it (articles.pagestore). Process-local memory would be wrong as
+    # soon as a second process runs; a system check refuses it in production.
+    CACHE_DIR = Path(
+        os.environ.get("CACHE_DIR")
+        # systemd's CacheDirectory= (deploy/newsroom.service) sets this.
+        or os.environ.get("CACHE_DIRECTORY")
+        or BASE_DIR / "var" / "cache"
+    )
+    CACHES = {
+        "default": {
+            "BACKEND": "newsroom.cache.DiskCache",
+            "LOCATION": str(CACHE_DIR),
+            "SHARDS": 1,
+            # Seconds a call waits for another process's write before it
+            # answers as a miss (reads) or retries (writes).
+            "DATABASE_TIMEOUT": 0.25,
+            "OPTIONS": {
+                "size_limit": int(os.environ.get("CACHE_SIZE_LIMIT", 512 * 1024**2))
+            },
+        }
+    }
 
 # Page cache (articles.pagecache): anonymous public pages kept in the cache
 # above, purged precisely when what they show changes; Cache-Control tells
@@ -368,8 +403,9 @@ SERVE_MEDIA = env_bool("SERVE_MEDIA", default=DEBUG)
 # Comments (see README, "Comments"). Limits a spammer meets before a moderator.
 COMMENT_CLIENT_IP_META = os.environ.get("COMMENT_CLIENT_IP_META", "REMOTE_ADDR")
 COMMENT_RATE_LIMITS = [(5, 60), (30, 60 * 60)]  # (posts, seconds), per IP and email
-COMMENT_MIN_SECONDS = 3  # a form posted sooner after rendering is a bot
-COMMENT_FORM_MAX_AGE = 7 * 24 * 60 * 60  # generous: the page may sit in a cache
+COMMENT_MIN_SECONDS = 3  # a form posted sooner after its token was issued is a bot
+COMMENT_FORM_MAX_AGE = 2 * 60 * 60  # a form token's life, from the first touch
+COMMENT_IP_BLOCK_DAYS = 7  # "Chặn người gửi": an IP is often shared, so it expires
 COMMENT_OWN_MAX_AGE = 24 * 60 * 60  # the poster sees their pending comment this long
 COMMENT_DUPLICATE_WINDOW = 24 * 60 * 60
 COMMENT_DUPLICATE_LOCK = 10 * 60

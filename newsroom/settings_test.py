@@ -6,6 +6,9 @@ so the same suite runs against SQLite and PostgreSQL.
 
 import os
 
+# Never the developer's .env (make run writes DEBUG=1 there): the suite runs
+# on the environment it is given, production defaults included.
+os.environ["ENV_FILE"] = ""
 os.environ.setdefault(
     "SECRET_KEY", "test-only-secret-key-not-for-production-use-0123456789"
 )
@@ -28,6 +31,11 @@ SECURE_SSL_REDIRECT = False
 # Most tests count queries on repeated GETs: the page cache would answer them.
 # Tests of the cache turn it on (tests/articles/test_pagecache.py).
 PAGE_CACHE_ENABLED = False
+# In-process tests share one process, and reset the cache per test
+# (tests/conftest.py): local memory, unless REDIS_URL puts them on Redis.
+# Tests of several processes (tests/live.py) run the default disk cache.
+if not REDIS_URL:  # noqa: F405
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # The read replica's stand-in (tests/replica): a second, separate test
 # database, so a test can tell which database a request read. It is

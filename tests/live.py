@@ -9,6 +9,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -105,10 +106,15 @@ def stop(server) -> None:
 
 def production_env(secret: str, **overrides: str) -> dict:
     """This process's environment with production settings on 127.0.0.1 over
-    plain HTTP, plus ``overrides``."""
+    plain HTTP, plus ``overrides``.
+
+    Without ``REDIS_URL`` the processes share the default disk cache, in a
+    folder of their own (never the checkout's ``var/cache``)."""
     return {
         **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
         "DJANGO_SETTINGS_MODULE": "newsroom.settings",
+        "ENV_FILE": "",
+        "CACHE_DIR": tempfile.mkdtemp(prefix="newsroom-cache-"),
         "DEBUG": "0",
         "SECRET_KEY": secret,
         "ALLOWED_HOSTS": "127.0.0.1",
