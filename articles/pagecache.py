@@ -298,11 +298,19 @@ class PageCacheMiddleware:
 
 
 def _snapshot_groups(article_ids) -> dict[int, set]:
-    """Groups of each of ``article_ids`` that is public now (read from the DB)."""
+    """Groups of each of ``article_ids`` that is public now or scheduled to be
+    (read from the DB).
+
+    A scheduled article's groups are purged too, though its pages do not show
+    it yet: a page stored before it was scheduled was kept for up to
+    ``PAGE_CACHE_TIMEOUT``, past its time; rendered again after the purge, it
+    is kept only until that time (``keep_for``). So scheduling holds whatever
+    saved the article: the admin, the importer, a script.
+    """
     from .models import Article, ArticleAuthor, TaggedArticle
 
     articles = list(
-        Article.objects.published()
+        Article.objects.published_or_scheduled()
         .filter(pk__in=list(article_ids))
         .select_related("category")
         .only("pk", "featured", "category__id", "category__parent")

@@ -124,7 +124,10 @@ def purge_every_page(sender, **kwargs):
 
 @receiver(comments_changed)
 def purge_comment_pages(sender, article_ids, **kwargs):
-    pagecache.purge([f"article:{pk}" for pk in article_ids])
+    # The article's page, and every listing whose card shows its "(N) Bình luận".
+    pagecache.purge(
+        {f"article:{pk}" for pk in article_ids} | pagecache.groups_of(article_ids)
+    )
 
 
 @receiver([post_save, post_delete], sender=SiteSettings)

@@ -60,6 +60,12 @@ class ArticleQuerySet(models.QuerySet):
             Q(published_at__gt=now) | Q(embargo_until__gt=now)
         )
 
+    def published_or_scheduled(self):
+        """Articles public now or waiting only for their time or embargo end:
+        those whose pages a change must refresh, since pages cached before a
+        scheduled time must not outlive it (``articles.pagecache``)."""
+        return self.filter(status=Article.Status.PUBLISHED)
+
     def drafts(self):
         """Articles not yet published (draft, submitted, returned, approved)."""
         return self.filter(status__in=Article.Status.in_progress())

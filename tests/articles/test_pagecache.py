@@ -6,6 +6,7 @@ the purge runs where it runs in production: after commit.
 
 import time
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 import time_machine
@@ -200,11 +201,15 @@ def test_a_draft_edit_purges_nothing(client, article, section):
     assert is_hit(client.get("/"))
 
 
-def test_approving_a_comment_refreshes_only_its_article(client, article, section):
-    neighbour = PublishedArticleFactory(category=section)
+def test_approving_a_comment_refreshes_its_article_and_the_cards_counting_it(
+    client, article, section, other_section
+):
+    elsewhere = PublishedArticleFactory(category=other_section)
     comment = CommentFactory(article=article, body="Bình luận mới được duyệt")
-    client.get(article.get_absolute_url())
-    client.get(neighbour.get_absolute_url())
+    urls = [article.get_absolute_url(), "/", "/dong-chay/", "/chu-de/ha-noi/"]
+    for url in [*urls, "/the-thao/"]:
+        client.get(url)
+    assert "(1) Bình luận" not in client.get("/").content.decode()
     comments_set_status(
         comments=Comment.objects.filter(pk=comment.pk),
         status=Comment.Status.APPROVED,
@@ -212,7 +217,13 @@ def test_approving_a_comment_refreshes_only_its_article(client, article, section
     page = client.get(article.get_absolute_url())
     assert not is_hit(page)
     assert "Bình luận mới được duyệt" in page.content.decode()
-    assert is_hit(client.get(neighbour.get_absolute_url()))
+    for url in urls[1:]:
+        listing = client.get(url)
+        assert not is_hit(listing), url
+        assert "(1) Bình luận" in listing.content.decode(), url
+    # A section that does not list the article keeps its cached page.
+    assert is_hit(client.get("/the-thao/"))
+    assert elsewhere.comment_count == 0
 
 
 def test_renaming_an_author_refreshes_their_pages_only(client, article, section):
@@ -245,6 +256,103 @@ def test_scheduled_article_appears_on_time_without_a_purge(client, article, sect
     assert is_hit(client.get("/"))
     time.sleep(2.1)  # the stored page expires at the scheduled time
     assert "Tin hẹn giờ" in client.get("/").content.decode()
+
+
+# Pages and their parts cached *before* an article is scheduled must not
+# outlive its time: whatever saved it (a script, the importer, the admin).
+SCHEDULED_PAGES = ("/", "/dong-chay/")
+
+
+def cache_pages(client):
+    for url in SCHEDULED_PAGES:
+        client.get(url)
+        assert is_hit(client.get(url))
+
+
+def shows(client, title):
+    return {url: title in client.get(url).content.decode() for url in SCHEDULED_PAGES}
+
+
+def test_article_scheduled_through_the_model_appears_on_time(client, article, section):
+    cache_pages(client)
+    PublishedArticleFactory(
+        category=section,
+        title="Tin hẹn giờ qua script",
+        published_at=timezone.now() + timedelta(seconds=2),
+    )
+    assert shows(client, "Tin hẹn giờ qua script") == dict.fromkeys(
+        SCHEDULED_PAGES, False
+    )
+    time.sleep(2.2)  # a real clock: nothing but the pages' own expiry moves
+    assert shows(client, "Tin hẹn giờ qua script") == dict.fromkeys(
+        SCHEDULED_PAGES, True
+    )
+
+
+def test_article_rescheduled_in_the_admin_appears_on_time(client, article, section):
+    from django.contrib.auth.models import Group
+
+    from articles.roles import EDITOR
+    from tests.factories import ArticleFactory
+
+    editor = StaffFactory()
+    editor.groups.add(Group.objects.get(name=EDITOR))
+    approved = ArticleFactory(
+        category=section, title="Tin hẹn giờ qua admin", status="approved"
+    )
+    cache_pages(client)
+    editor_client = type(client)()
+    editor_client.force_login(editor)
+    at = timezone.localtime() + timedelta(seconds=3)
+    response = editor_client.post(
+        f"/admin/articles/article/{approved.pk}/buoc/publish/",
+        {"note": "", "publish_at": at.strftime("%d/%m/%Y %H:%M:%S")},
+    )
+    assert response.status_code == 302
+    approved.refresh_from_db()
+    assert approved.is_scheduled()
+    assert shows(client, "Tin hẹn giờ qua admin") == dict.fromkeys(
+        SCHEDULED_PAGES, False
+    )
+    time.sleep(max(0, (approved.published_at - timezone.now()).total_seconds()) + 0.2)
+    assert shows(client, "Tin hẹn giờ qua admin") == dict.fromkeys(
+        SCHEDULED_PAGES, True
+    )
+
+
+def test_embargo_lifted_through_the_model_shows_the_article_on_time(
+    client, article, section
+):
+    held = PublishedArticleFactory(category=section, title="Tin bị cấm đăng")
+    held.embargo_until = timezone.now() + timedelta(days=1)
+    held.save()
+    cache_pages(client)
+    held.embargo_until = timezone.now() + timedelta(seconds=2)
+    held.save()
+    assert shows(client, "Tin bị cấm đăng") == dict.fromkeys(SCHEDULED_PAGES, False)
+    time.sleep(2.2)
+    assert shows(client, "Tin bị cấm đăng") == dict.fromkeys(SCHEDULED_PAGES, True)
+
+
+def test_article_scheduled_by_the_importer_appears_on_time(
+    client, article, section, tmp_path
+):
+    from articles.importer import import_article_file
+
+    seed = Path(__file__).resolve().parents[2] / "demo" / "000_acd85ecf6e6c6313.txt"
+    lines = seed.read_text(encoding="utf-8").splitlines()
+    at = (timezone.localtime() + timedelta(minutes=2)).replace(second=0, microsecond=0)
+    assert lines[4].startswith("Bình Minh ")  # the byline line
+    lines[4] = f"Bình Minh {at:%d/%m/%Y %H:%M}"
+    source = tmp_path / "hen-gio.txt"
+    source.write_text("\n".join(lines), encoding="utf-8")
+    title = lines[2].strip()
+    cache_pages(client)
+    # Minutes are the importer's resolution, so here the clock travels.
+    import_article_file(source, publish=True)
+    assert shows(client, title) == dict.fromkeys(SCHEDULED_PAGES, False)
+    with time_machine.travel(at + timedelta(seconds=1)):
+        assert shows(client, title) == dict.fromkeys(SCHEDULED_PAGES, True)
 
 
 def test_own_pending_comment_url_is_never_cached(client, article):
