@@ -66,8 +66,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "csp",
     "django_otp",
-    # django_otp.plugins.otp_totp, with Vietnamese admin labels.
-    "newsroom.apps.TwoFactorConfig",
+    "django_otp.plugins.otp_totp",
     "django_prose_editor",
     "taggit",
     "articles",
