@@ -339,3 +339,15 @@ def test_bulk_and_plain_loads_store_the_same_rows():
     Article.objects.all().delete()
     generate(*SMALL, "--bulk", "off")
     assert loaded() == bulk
+
+
+def test_generated_articles_reach_pages_cached_before_the_command(client, settings):
+    # The rows go in with bulk writes, past the signals that purge.
+    settings.PAGE_CACHE_ENABLED = True
+    client.get("/")
+    assert client.get("/").get("X-Page-Cache") == "hit"
+    generate("--articles", "20", "--seed", "7")
+    home = client.get("/")
+    assert home.get("X-Page-Cache") != "hit"
+    newest = Article.objects.published().order_by("-published_at").first()
+    assert newest.title in home.content.decode()

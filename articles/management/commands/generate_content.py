@@ -34,6 +34,8 @@ from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 from django.utils.html import escape
 
+from articles import pagecache
+from articles.context_processors import forget_site_context
 from articles.models import (
     Article,
     ArticleAuthor,
@@ -1289,6 +1291,11 @@ class Command(BaseCommand):
             if postgres:
                 with connection.cursor() as cursor:
                     cursor.execute("RESET synchronous_commit")
+        # The rows went in past the signals that purge (COPY, bulk_create): a
+        # running server must not go on serving the pages and menu of before.
+        pagecache.purge_all()
+        pagecache.forget_next_change()
+        forget_site_context()
         loaded = time.monotonic()
         ran = analyse()
         finished = time.monotonic()
