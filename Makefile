@@ -19,17 +19,20 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'
 	touch $(STAMP)
 
-# axe-core for the browser tests' accessibility checks, pinned in package-lock.json.
-# Without npm the install still succeeds; the axe checks then skip (and fail under CI=true).
+# axe-core for the browser tests' accessibility checks and vnu-jar (the Nu Html
+# Checker) for the HTML validity test, pinned in package-lock.json. No install
+# scripts: vnu-jar's would try to download a Java runtime, and the jar needs none
+# of it (Java comes from the system). Without npm the install still succeeds;
+# those checks then skip (and fail under CI=true).
 $(NODE_STAMP): package.json package-lock.json
-	npm ci --no-audit --no-fund
+	npm ci --no-audit --no-fund --ignore-scripts
 	touch $(NODE_STAMP)
 
 install: $(STAMP) ## Create .venv and install the pinned dependencies (and axe-core when npm is present)
 	@if command -v npm >/dev/null 2>&1; then \
 	  $(MAKE) --no-print-directory $(NODE_STAMP); \
 	else \
-	  echo "npm not found: skipping axe-core (browser accessibility checks will skip)"; \
+	  echo "npm not found: skipping axe-core and vnu-jar (their checks will skip)"; \
 	fi
 
 # Development settings for every manage.py command typed after `make run`

@@ -131,6 +131,23 @@ class CommentForm(forms.ModelForm):
         return body
 
 
+class DayField(forms.DateField):
+    """A day typed ``2023-10-19`` or ``19/10/2023``, shown back as the former.
+
+    ``<input type="date">`` takes no other value: a browser shows "19/10/2023"
+    or "hôm qua" as an empty field, and the page is invalid HTML. A value that
+    is no day is shown empty, with its error.
+    """
+
+    widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+    def bound_data(self, data, initial):
+        try:
+            return self.to_python(data)
+        except forms.ValidationError:
+            return None
+
+
 class SearchForm(forms.Form):
     """The reader's search: words, an optional section and date range.
 
@@ -155,17 +172,15 @@ class SearchForm(forms.Form):
         empty_label=_("Tất cả chuyên mục"),
         error_messages={"invalid_choice": _("Không có chuyên mục này.")},
     )
-    tu = forms.DateField(
+    tu = DayField(
         label=_("Từ ngày"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         input_formats=["%Y-%m-%d", "%d/%m/%Y"],
         error_messages={"invalid": _("Ngày không hợp lệ.")},
     )
-    den = forms.DateField(
+    den = DayField(
         label=_("Đến ngày"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         input_formats=["%Y-%m-%d", "%d/%m/%Y"],
         error_messages={"invalid": _("Ngày không hợp lệ.")},
     )

@@ -13,9 +13,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .models import Article, PreviewLink, PreviewOpen
 from .services import hash_ip
+from .templatetags.vi_format import vi_datetime
 
 SALT = "articles.preview"
 DEFAULT_LIFETIME = timedelta(hours=getattr(settings, "PREVIEW_LINK_HOURS", 48))
@@ -60,3 +62,25 @@ def preview_link_open(token: str, *, ip: str = "") -> PreviewLink | None:
         return None
     PreviewOpen.objects.create(link=link, ip_hash=hash_ip(ip))
     return link
+
+
+def preview_state(article: Article) -> str:
+    """Why readers do not see ``article`` yet, for the preview banner.
+
+    A published article is hidden only while its time or an embargo lies
+    ahead, so "Đã xuất bản" would mislead: the banner names the wait and its
+    end ("Hẹn giờ xuất bản 19/10/2023 06:36"). Other statuses are their name.
+    """
+    if article.status != Article.Status.PUBLISHED:
+        return article.get_status_display()
+    now = timezone.now()
+    waits = []
+    if article.published_at is not None and article.published_at > now:
+        waits.append(
+            _("Hẹn giờ xuất bản %(time)s") % {"time": vi_datetime(article.published_at)}
+        )
+    if article.is_embargoed(now):
+        waits.append(
+            _("Cấm đăng đến %(time)s") % {"time": vi_datetime(article.embargo_until)}
+        )
+    return "; ".join(waits) or article.get_status_display()

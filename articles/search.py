@@ -8,6 +8,11 @@
   ``MAX_RESULTS`` matches are ranked (see below). Tiers rather than a
   relevance score keep the order the same on both databases and predictable
   for editors.
+- Words the reader typed with their marks ("bão") rank the articles that
+  hold them written that way above the rest, in the same three tiers: in
+  Vietnamese another tone is usually another word ("bão" storm, "báo"
+  newspaper, "bảo" in "bảo tàng"), so a folded match is the weaker one.
+  Words typed without marks ("bao") leave the order as above.
 
 The index lives in the database and is kept current by triggers, whichever path
 writes the row (admin, importer, ``QuerySet.update()``, a shell):
@@ -23,17 +28,21 @@ writes the row (admin, importer, ``QuerySet.update()``, a shell):
   it) with insert, update and delete triggers.
 
 The query is folded in Python with ``articles.text.fold`` and split into words,
-so punctuation, SQL, ``%`` or ``_`` never reach a query parser as syntax.
+so punctuation, SQL, ``%`` or ``_`` never reach a query parser as syntax. The
+marked words are checked on the ranked rows only (at most ``MAX_RESULTS``),
+against the stored text, with a pattern built here from letters alone: the
+index, the window and their plans are the same with or without marks.
 """
 
 import re
+import unicodedata
 
 from django.db import connections
 from django.db.models import BooleanField, Expression, IntegerField
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from .text import fold, html_to_text
+from .text import TONE_MARKS, canonical_tone_placement, fold, html_to_text, nfc
 
 MAX_TERMS = 12
 # Ranking sorts the newest matches only: a common word ("hà nội") matches a
@@ -65,6 +74,21 @@ def search_terms(query: str) -> list[str]:
     for term in _TERM_RE.findall(fold(query or "")):
         term = term[:MAX_TERM_LENGTH]
         if term not in terms:
+            terms.append(term)
+    return terms[:MAX_TERMS]
+
+
+def marked_terms(query: str) -> list[str]:
+    """The words of a reader's query typed with marks, lower case, as typed:
+    ``"Bão số 3 ha noi"`` -> ``["bão", "số"]``.
+
+    A word typed without marks ("ha") says nothing about its spelling, so it
+    is not here; ranking holds only these to their marks.
+    """
+    terms = []
+    for term in _TERM_RE.findall(nfc(query or "").lower()):
+        term = term[:MAX_TERM_LENGTH]
+        if fold(term) != term and term not in terms:
             terms.append(term)
     return terms[:MAX_TERMS]
 
@@ -279,6 +303,66 @@ def _match_and_tier(queryset, terms):
     return match, tier
 
 
+# What counts as a letter next to a word: ASCII, then the Latin blocks that
+# hold "đ", "ơ", "ư" and every vowel with its tone ("ạ", "ế", "ỹ"). As code-point
+# ranges, PostgreSQL's regular expressions and Python's (SQLite's REGEXP) read
+# them alike, whatever the database's locale.
+_LETTERS = "0-9A-Za-z\u00c0-\u024f\u1e00-\u1eff"
+
+
+def _spellings(word: str) -> list[str]:
+    """``word`` and its other tone placement: "hoà" and "hòa", "thuỷ" and "thủy"."""
+    traditional = canonical_tone_placement(word)
+    spellings = list(dict.fromkeys([word, traditional]))
+    decomposed = unicodedata.normalize("NFD", traditional)
+    tones = [ch for ch in decomposed if ch in TONE_MARKS]
+    if len(tones) == 1:
+        bare = nfc("".join(ch for ch in decomposed if ch not in TONE_MARKS))
+        modern = nfc(bare + tones[0])  # the tone on the last letter
+        if canonical_tone_placement(modern) == traditional:
+            spellings = list(dict.fromkeys([*spellings, modern]))
+    return spellings
+
+
+def _either_case(letter: str) -> str:
+    upper = letter.upper()
+    return f"[{letter}{upper}]" if len(upper) == 1 and upper != letter else letter
+
+
+def word_pattern(word: str) -> str:
+    """A regular expression for ``word`` (a marked term) standing alone, in
+    either case and either tone placement; the same text for both databases.
+
+    Terms hold letters and digits only, so nothing in them is syntax.
+    """
+    spellings = "|".join(
+        "".join(_either_case(letter) for letter in spelling)
+        for spelling in _spellings(word)
+    )
+    return f"(^|[^{_LETTERS}])({spellings})($|[^{_LETTERS}])"
+
+
+def _as_typed_tier(queryset, marked):
+    """3 when every marked word is written as typed in the title, 2 in title and
+    sapo, 1 anywhere, else 0. The body is read with its markup: no tag name
+    holds a marked word, and a photo's alt text that does is the article's."""
+    vendor = connections[queryset.db].vendor
+    operator = "~" if vendor == "postgresql" else "REGEXP"
+    columns = ['{row}."title"', '{row}."sapo"', '{row}."body"']
+    patterns = [word_pattern(word) for word in marked]
+    whens, params = [], []
+    for tier, width in ((3, 1), (2, 2), (1, 3)):
+        sql = " AND ".join(
+            "(" + " OR ".join(f"{c} {operator} %s" for c in columns[:width]) + ")"
+            for _ in patterns
+        )
+        whens.append(f"WHEN {sql} THEN {tier}")
+        params.extend(p for p in patterns for _ in range(width))
+    return RowSQL(
+        f"CASE {' '.join(whens)} ELSE 0 END", params, output_field=IntegerField()
+    )
+
+
 def newest_matches(queryset, terms, *fields):
     """The newest ``MAX_RESULTS`` articles of ``queryset`` holding every term
     (their ``pk`` and ``fields``)."""
@@ -335,17 +419,22 @@ def newest_match_ids(queryset, terms) -> list[int]:
     return [pk for pk, _published in rows]
 
 
-def ranked(queryset, ids, terms):
-    """``queryset`` narrowed to ``ids`` (a list or a subquery), best first."""
+def ranked(queryset, ids, terms, marked=()):
+    """``queryset`` narrowed to ``ids`` (a list or a subquery), best first.
+
+    ``marked`` (``marked_terms(query)``) puts the articles holding those words
+    as typed first, each group in the usual tiers.
+    """
     _match, tier = _match_and_tier(queryset, terms)
-    return (
-        queryset.filter(pk__in=ids)
-        .annotate(search_tier=tier)
-        .order_by("-search_tier", "-published_at", "-id")
-    )
+    rows = queryset.filter(pk__in=ids).annotate(search_tier=tier)
+    order = ["-search_tier", "-published_at", "-id"]
+    if marked:
+        rows = rows.annotate(search_as_typed=_as_typed_tier(queryset, marked))
+        order.insert(0, "-search_as_typed")
+    return rows.order_by(*order)
 
 
-def filter_and_rank(queryset, terms):
+def filter_and_rank(queryset, terms, marked=()):
     """``queryset`` narrowed to articles holding every term, best first.
 
     Lazy, in one statement. The search page instead reads ``newest_matches``
@@ -354,7 +443,7 @@ def filter_and_rank(queryset, terms):
     """
     if not terms:
         return queryset.none()
-    return ranked(queryset, newest_matches(queryset, terms), terms)
+    return ranked(queryset, newest_matches(queryset, terms), terms, marked)
 
 
 # --- showing results ----------------------------------------------------------

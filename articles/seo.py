@@ -7,10 +7,10 @@ it is compatible with a Content-Security-Policy that forbids inline scripts.
 import json
 
 from django.templatetags.static import static
-from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from . import pictures
+from .templatetags.vi_format import iso_datetime
 
 # JSON inside <script> must not close the element or open a comment.
 _JSON_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
@@ -30,7 +30,7 @@ def share_image_url(request, article) -> str:
 
 def _local_iso(moment):
     """ISO 8601 in the paper's time zone: ``2023-10-19T06:36:00+07:00``."""
-    return timezone.localtime(moment).isoformat() if moment else None
+    return iso_datetime(moment) or None
 
 
 def logo_url(request, site) -> str:

@@ -41,9 +41,9 @@ from .preview import preview_link_open
 from .renditions import PREFIX as RENDITION_PREFIX
 from .renditions import parse_name, rendition_bytes, spec_allowed
 from .search import highlight as highlight_terms
-from .search import search_terms, snippet
+from .search import marked_terms, search_terms, snippet
 from .services import CommentRefused, comment_create
-from .spam import client_ip, own_comment_token, rate_limit_retry_after
+from .spam import client_ip, form_token, own_comment_token, rate_limit_retry_after
 
 logger = logging.getLogger(__name__)
 
@@ -632,7 +632,8 @@ def search(request):
             # the count is the list's length.
             ids = fulltext.newest_match_ids(results, terms)
             paginator = Paginator(
-                fulltext.ranked(results, ids, terms), SEARCH_PAGE_SIZE
+                fulltext.ranked(results, ids, terms, marked_terms(data["q"])),
+                SEARCH_PAGE_SIZE,
             )
             paginator.count = len(ids)
             page_obj = paginator.get_page(request.GET.get("page"))

@@ -139,15 +139,16 @@ class ArticleQuerySet(models.QuerySet):
             "tags",
         )
 
-    def search(self, terms):
+    def search(self, terms, marked=()):
         """Articles holding every folded term, best first (see ``articles.search``).
 
-        ``terms`` come from ``articles.search.search_terms(query)``; chain this on
-        ``published()`` so the public filter stays in one place.
+        ``terms`` come from ``articles.search.search_terms(query)`` and
+        ``marked`` from ``marked_terms(query)``; chain this on ``published()``
+        so the public filter stays in one place.
         """
         from ..search import filter_and_rank
 
-        return filter_and_rank(self, terms)
+        return filter_and_rank(self, terms, marked)
 
     def related_to(self, article, *, tag_ids=None, candidates=RELATED_CANDIDATES):
         """ "Đừng bỏ lỡ" for ``article``: published, the article itself excluded.

@@ -8,13 +8,12 @@ escaped exactly as the template escaped it.
 
 from django import template
 from django.contrib.humanize.templatetags.humanize import intcomma
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
 from ..pictures import image_picture
-from .vi_format import relative_time, vi_datetime
+from .vi_format import iso_datetime, vi_datetime
 
 register = template.Library()
 
@@ -76,7 +75,7 @@ def card(
     return format_html(
         '<article class="card{}">\n  {}\n  <div class="card__text">\n    {}\n'
         '    <{} class="card__title"><a href="{}">{}</a></{}>\n    {}\n'
-        '    <p class="card__meta"><time datetime="{}" title="{}">{}</time>{}</p>\n'
+        '    <p class="card__meta"><time datetime="{}" data-relative>{}</time>{}</p>\n'
         "  </div>\n</article>",
         f" card--{variant}" if variant else "",
         image,
@@ -86,8 +85,7 @@ def card(
         article.title,
         mark_safe(heading),
         sapo,
-        timezone.localtime(published).isoformat() if published else "",
+        iso_datetime(published),
         vi_datetime(published),
-        relative_time(published) if published else "",
         comments,
     )

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.html import escape, format_html, linebreaks, urlize
 from django.utils.safestring import mark_safe
 
-from .vi_format import vi_datetime
+from .vi_format import iso_datetime, vi_datetime
 
 register = template.Library()
 
@@ -49,7 +49,7 @@ def comment_item(context, comment):
         "{}</p>\n"
         '      <div class="comment__body">{}</div>\n      {}',
         comment.name,
-        created.isoformat(),
+        iso_datetime(created),
         vi_datetime(created),
         mark_safe(
             ' · <span class="comment__waiting">Đang chờ duyệt (chỉ bạn thấy)</span>'

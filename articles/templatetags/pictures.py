@@ -3,6 +3,7 @@
 from django import template
 from django.utils import timezone
 
+from .. import seo
 from ..pictures import (
     expired_sources,
     image_picture,
@@ -34,3 +35,18 @@ def article_body(article, first_eager=False):
 def share_image(image):
     """The URL of the photo's social-card rendition ("" when none may show)."""
     return share_image_url(image)
+
+
+@register.simple_tag(takes_context=True)
+def share_card(context):
+    """The picture a shared link shows: ``url``, ``alt`` and ``large``.
+
+    The cover's 16:9 rendition (``share_image`` in the context) with the
+    cover's alt text; without a photo to share, the paper's logo, named by the
+    paper's name, so the card still shows whose story it is.
+    """
+    site, url = context["site"], context["share_image"]
+    if url:
+        article = context["article"]
+        return {"url": url, "alt": article.cover.alt or article.title, "large": True}
+    return {"url": seo.logo_url(context["request"], site), "alt": site.name}

@@ -1,7 +1,9 @@
 """Dates and times as Vietnamese newspapers print them.
 
-Django's ``timesince`` prints English under ``vi`` for a day or more (its
-catalogue predates the current message ids), so relative times are built here.
+Pages print absolute times only: they are cached (for minutes, by nginx or a
+CDN too), and "5 phút trước" would be wrong by the time a reader saw it.
+``static/js/site.js`` rewrites recent ``<time data-relative>`` elements as
+"5 phút trước" in the reader's browser, and keeps them current.
 """
 
 from datetime import datetime
@@ -11,7 +13,17 @@ from django.utils import timezone
 
 register = template.Library()
 
-RELATIVE_LIMIT_DAYS = 7
+
+@register.filter
+def iso_datetime(value: datetime | None) -> str:
+    """``2023-10-19T06:36:00+07:00``: the site's time zone, whole seconds.
+
+    HTML's ``datetime`` attribute takes at most three digits of a second, and a
+    time stamped by ``timezone.now()`` carries six.
+    """
+    if not value:
+        return ""
+    return timezone.localtime(value).replace(microsecond=0).isoformat()
 
 
 @register.filter
@@ -30,26 +42,3 @@ def vi_date(value: datetime | None) -> str:
     if not value:
         return ""
     return timezone.localtime(value).strftime("%d/%m/%Y")
-
-
-def relative_time(value: datetime, now: datetime | None = None) -> str:
-    """ "vừa xong", "5 phút trước", "2 giờ trước", "3 ngày trước", then the date."""
-    now = now or timezone.now()
-    seconds = int((now - value).total_seconds())
-    if seconds < 0:
-        return vi_datetime(value)
-    if seconds < 60:
-        return "vừa xong"
-    if seconds < 3600:
-        return f"{seconds // 60} phút trước"
-    if seconds < 86400:
-        return f"{seconds // 3600} giờ trước"
-    days = seconds // 86400
-    if days <= RELATIVE_LIMIT_DAYS:
-        return f"{days} ngày trước"
-    return vi_datetime(value)
-
-
-@register.filter(name="relative_time")
-def relative_time_filter(value: datetime | None) -> str:
-    return relative_time(value) if value else ""

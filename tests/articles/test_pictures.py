@@ -132,10 +132,12 @@ def test_cover_whose_rights_expired_is_not_shown(client, photo):
     photo.rights_expires_at = timezone.localdate() - timedelta(days=1)
     photo.save()
     article = PublishedArticleFactory(cover=photo, featured=True)
-    for url in [article.get_absolute_url(), "/"]:
+    logo = "http://testserver/static/img/logo.png"
+    for url, shared in [(article.get_absolute_url(), [logo]), ("/", [])]:
         html = client.get(url).content.decode()
         assert photo.file.name not in html
-        assert 'property="og:image"' not in html
+        # The share card falls back to the paper's logo, never the photo.
+        assert re.findall(r'property="og:image" content="([^"]*)"', html) == shared
 
 
 def test_rights_are_served_through_their_last_day(client, photo):

@@ -8,7 +8,12 @@ from django.utils import timezone
 
 from articles import search
 from articles.models import Article
-from articles.search import install_search_index, search_terms
+from articles.search import (
+    install_search_index,
+    marked_terms,
+    search_terms,
+    word_pattern,
+)
 from tests.factories import CategoryFactory, PublishedArticleFactory
 
 pytestmark = pytest.mark.django_db
@@ -17,7 +22,11 @@ REFERENCE_TITLE = "Hà Nội và TP.HCM hợp tác toàn diện nhằm thúc đ�
 
 
 def found(query, **filters):
-    qs = Article.objects.published().filter(**filters).search(search_terms(query))
+    qs = (
+        Article.objects.published()
+        .filter(**filters)
+        .search(search_terms(query), marked_terms(query))
+    )
     return list(qs.values_list("title", flat=True))
 
 
@@ -46,6 +55,30 @@ class TestTerms:
 
     def test_long_queries_are_capped(self):
         assert len(search_terms(" ".join(f"tu{i}" for i in range(200)))) == 12
+
+    def test_marked_terms_are_the_words_typed_with_marks(self):
+        import unicodedata
+
+        assert marked_terms("BÃO số 3 ha noi bão") == ["bão", "số"]
+        assert marked_terms(unicodedata.normalize("NFD", "Đà Nẵng")) == ["đà", "nẵng"]
+        assert marked_terms("ha noi thuc day") == []
+
+    @pytest.mark.parametrize(
+        ("word", "text", "holds"),
+        [
+            ("bão", "Bão số 3 đổ bộ", True),
+            ("bão", "“BÃO” đã tan.", True),
+            ("bão", "Bảo tàng, báo cáo", False),
+            ("bão", "bãoo xbão", False),
+            ("hoà", "Hòa giải thành", True),  # the other tone placement
+            ("thủy", "Thuỷ điện", True),
+            ("hoàng", "Hòang", False),
+        ],
+    )
+    def test_a_marked_word_is_found_as_typed_alone(self, word, text, holds):
+        import re
+
+        assert bool(re.search(word_pattern(word), text)) is holds
 
 
 class TestMatching:
@@ -132,6 +165,78 @@ class TestRanking:
             body_old.title,
         ]
         assert body_old.pk  # five distinct articles
+
+    @pytest.fixture
+    def bao(self):
+        """Four spellings of "bao" with their marks; the storm is the oldest."""
+        now = timezone.now()
+        return {
+            name: PublishedArticleFactory(published_at=now - age, **fields)
+            for name, age, fields in [
+                ("museum", timedelta(hours=1), {"title": "Bảo tàng Hà Nội mở cửa"}),
+                ("report", timedelta(hours=2), {"title": "Báo cáo kinh tế quý III"}),
+                (
+                    "body",
+                    timedelta(hours=3),
+                    {"title": "Tin thời tiết", "body": "<p>Cơn bão đã tan.</p>"},
+                ),
+                (
+                    "sapo",
+                    timedelta(hours=4),
+                    {"title": "Miền Trung", "sapo": "Sau bão, người dân dọn nhà."},
+                ),
+                ("storm", timedelta(days=3), {"title": "Bão số 3 đổ bộ"}),
+            ]
+        }
+
+    @pytest.mark.parametrize("query", ["bão", "BÃO", "Bão"])
+    def test_words_typed_with_marks_rank_their_spelling_first(self, bao, query):
+        titles = {key: article.title for key, article in bao.items()}
+        order = ["storm", "sapo", "body", "museum", "report"]
+        assert found(query) == [titles[key] for key in order]
+
+    def test_the_search_page_ranks_by_the_marks_typed(self, client, bao):
+        def page(query):
+            response = client.get("/tim-kiem/", {"q": query})
+            return [a.pk for a in response.context["page_obj"]]
+
+        storm, museum = bao["storm"].pk, bao["museum"].pk
+        assert page("bão")[0] == storm
+        assert page("bảo")[0] == museum
+        assert page("báo")[0] == bao["report"].pk
+        # Without marks every spelling counts alike: titles first, newest first.
+        assert page("bao") == [
+            museum,
+            bao["report"].pk,
+            storm,
+            bao["sapo"].pk,
+            bao["body"].pk,
+        ]
+
+    def test_thuc_day_finds_both_and_thuc_day_with_marks_ranks_its_own(self):
+        now = timezone.now()
+        push = PublishedArticleFactory(
+            title="Thúc đẩy hợp tác kinh tế", published_at=now - timedelta(days=2)
+        )
+        wake = PublishedArticleFactory(
+            title="Thức dậy sớm để hợp tác", published_at=now - timedelta(hours=1)
+        )
+        assert found("thuc day") == [wake.title, push.title]
+        assert found("thúc đẩy") == [push.title, wake.title]
+        assert found("thức dậy") == [wake.title, push.title]
+        assert found("thúc đẩy hop tac") == [push.title, wake.title]
+
+    def test_either_tone_placement_is_the_typed_spelling(self):
+        now = timezone.now()
+        peace = PublishedArticleFactory(
+            title="Hòa giải thành ở Huế", published_at=now - timedelta(days=2)
+        )
+        chem = PublishedArticleFactory(
+            title="Hóa giải khó khăn ở Huế", published_at=now - timedelta(hours=1)
+        )
+        assert found("hoà giải") == [peace.title, chem.title]
+        assert found("hòa giải") == [peace.title, chem.title]
+        assert found("hoa giai") == [chem.title, peace.title]
 
     def test_only_the_newest_matches_are_ranked(self, client, monkeypatch):
         monkeypatch.setattr(search, "MAX_RESULTS", 2)
@@ -226,6 +331,31 @@ class TestSearchPage:
         assert response.status_code == 200
         assert Article.objects.filter(pk=reference.pk).exists()
 
+    @pytest.mark.parametrize(
+        ("params", "shown"),
+        [
+            ({"q": "bong da"}, "bong da"),
+            ({"q": "bóng đá"}, "bóng đá"),
+            ({"q": "!!!"}, "!!!"),
+            ({"q": "ha noi", "tu": "2001-01-01", "den": "2001-01-02"}, "ha noi"),
+        ],
+    )
+    def test_a_query_without_results_says_nothing_was_found(
+        self, client, reference, params, shown
+    ):
+        html = client.get("/tim-kiem/", params).content.decode()
+        assert f"Không tìm thấy bài viết nào cho “{shown}”." in html
+        assert "có dấu hay không dấu đều được" in html
+        assert ("bỏ bớt chuyên mục, ngày" in html) is ("tu" in params)
+        assert "Hãy nhập từ khóa" not in html
+        assert 'class="search-results"' not in html
+
+    @pytest.mark.parametrize("params", [{}, {"q": ""}, {"q": "   "}])
+    def test_without_a_query_the_page_asks_for_one(self, client, reference, params):
+        html = client.get("/tim-kiem/", params).content.decode()
+        assert "Hãy nhập từ khóa để tìm bài viết." in html
+        assert "Không tìm thấy" not in html
+
     def test_too_long_query_is_a_form_error(self, client):
         response = client.get("/tim-kiem/", {"q": "x" * 501})
         assert response.status_code == 400
@@ -278,6 +408,16 @@ class TestSearchPage:
         response = client.get("/tim-kiem/", params)
         assert response.status_code == 400
         assert 'class="field__error"' in response.content.decode()
+
+    def test_date_inputs_show_the_day_as_the_input_takes_it(self, client):
+        # <input type="date"> accepts yyyy-mm-dd only; anything else shows empty.
+        html = client.get("/tim-kiem/", {"q": "ha", "tu": "19/10/2023"}).content
+        assert b'name="tu" value="2023-10-19"' in html
+        response = client.get("/tim-kiem/", {"q": "ha", "tu": "hôm qua"})
+        assert response.status_code == 400
+        html = response.content.decode()
+        assert "hôm qua" not in html.split('name="tu"')[1].split(">")[0]
+        assert "Ngày không hợp lệ." in html
 
     def test_paginates_keeping_the_query(self, client):
         for i in range(25):

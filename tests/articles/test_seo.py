@@ -134,6 +134,24 @@ def test_open_graph_and_twitter_tags(client, article):
     assert 'name="robots"' not in html
 
 
+def test_share_image_carries_the_covers_alt_text(client, article):
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert meta(html, "og:image:alt") == "Lễ ký kết"
+    assert meta(html, "twitter:image:alt") == "Lễ ký kết"
+
+
+def test_without_a_photo_the_logo_is_shared_and_named(client, section):
+    story = PublishedArticleFactory(category=section, cover=None)
+    html = client.get(story.get_absolute_url()).content.decode()
+    logo = "http://testserver/static/img/logo.png"
+    name = SiteSettings.load().name
+    assert meta(html, "og:image") == logo
+    assert meta(html, "og:image:alt") == name
+    assert meta(html, "twitter:image") == logo
+    assert meta(html, "twitter:image:alt") == name
+    assert meta(html, "twitter:card") == "summary"
+
+
 def test_seo_fields_win_when_set(client, article):
     article.seo_title = "Tiêu đề cho Google"
     article.seo_description = "Mô tả cho Google"

@@ -21,6 +21,8 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
+LATER = timezone.make_aware(timezone.datetime(2099, 10, 19, 6, 36))
+
 
 @pytest.fixture
 def section():
@@ -109,6 +111,56 @@ class TestArticlePage:
             "no-cache" in response["Cache-Control"]
             or "max-age=0" in response["Cache-Control"]
         )
+
+    @pytest.mark.parametrize(
+        ("fields", "state"),
+        [
+            ({"status": Article.Status.DRAFT}, "Bài nháp"),
+            ({"status": Article.Status.SUBMITTED}, "Chờ biên tập"),
+            ({"status": Article.Status.APPROVED}, "Chờ xuất bản"),
+            ({"status": Article.Status.UNPUBLISHED}, "Đã gỡ"),
+            (
+                {"status": Article.Status.PUBLISHED, "published_at": LATER},
+                "Hẹn giờ xuất bản 19/10/2099 06:36",
+            ),
+            (
+                {
+                    "status": Article.Status.PUBLISHED,
+                    "published_at": timezone.now() - timedelta(hours=1),
+                    "embargo_until": LATER,
+                },
+                "Cấm đăng đến 19/10/2099 06:36",
+            ),
+            (
+                {
+                    "status": Article.Status.PUBLISHED,
+                    "published_at": LATER,
+                    "embargo_until": LATER + timedelta(hours=2),
+                },
+                "Hẹn giờ xuất bản 19/10/2099 06:36; Cấm đăng đến 19/10/2099 08:36",
+            ),
+        ],
+    )
+    def test_preview_banner_says_why_readers_do_not_see_it(
+        self, client, section, fields, state
+    ):
+        from articles.preview import preview_link_create, preview_url
+
+        story = ArticleFactory(category=section, **fields)
+        banner = f"bài viết chưa hiển thị với bạn đọc ({state})."
+        client.force_login(StaffFactory())
+        assert banner in client.get(story.get_absolute_url()).content.decode()
+        link = preview_link_create(article=story, by=StaffFactory())
+        client.logout()
+        assert banner in client.get(preview_url(link)).content.decode()
+        assert "Đã xuất bản" not in client.get(preview_url(link)).content.decode()
+
+    def test_taken_down_is_gone_even_to_staff(self, client, section):
+        story = ArticleFactory(category=section, status=Article.Status.TAKEN_DOWN)
+        client.force_login(StaffFactory())
+        response = client.get(story.get_absolute_url())
+        assert response.status_code == 410
+        assert "Bản xem trước" not in response.content.decode()
 
     def test_body_html_is_rendered_not_escaped(self, client, section):
         story = PublishedArticleFactory(
@@ -285,6 +337,54 @@ class TestCacheability:
             assert "<style" not in html, url
 
 
+class TestTimes:
+    """Pages print absolute times: cached, "5 phút trước" would soon be wrong."""
+
+    RELATIVE = re.compile(r"vừa xong|\d+\s+(phút|giờ|ngày)\s+trước")
+    # HTML's valid global date and time: at most three digits of a second.
+    DATETIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d{1,3})?)?[+-]\d\d:\d\d")
+
+    def test_no_page_prints_a_relative_time(self, client, section):
+        now = timezone.now()
+        author = AuthorFactory(slug="gan-day")
+        stories = [
+            PublishedArticleFactory(
+                category=section,
+                authors=[author],
+                featured=True,
+                title=f"Tin Hà Nội số {i}",
+                published_at=now - age,
+            )
+            for i, age in enumerate(
+                [timedelta(seconds=20), timedelta(minutes=5), timedelta(hours=2)]
+            )
+        ]
+        for story in stories:
+            story.tags.add("Gần đây")
+        ApprovedCommentFactory(article=stories[0])
+        CorrectionFactory(article=stories[0])
+        for url in [
+            "/",
+            section.get_absolute_url(),
+            "/chu-de/gan-day/",
+            "/tac-gia/gan-day/",
+            stories[0].get_absolute_url(),
+            "/tim-kiem/?q=ha+noi",
+        ]:
+            html = client.get(url).content.decode()
+            assert not self.RELATIVE.search(html), (url, self.RELATIVE.search(html))
+            stamps = re.findall(r'<time\b[^>]*\bdatetime="([^"]*)"', html)
+            assert stamps, url
+            for stamp in stamps:
+                assert self.DATETIME.fullmatch(stamp), (url, stamp)
+        home = client.get("/").content.decode()
+        local = timezone.localtime(stories[1].published_at)
+        assert (
+            f'<time datetime="{local.replace(microsecond=0).isoformat()}" '
+            f"data-relative>{local:%d/%m/%Y %H:%M}</time>"
+        ) in home
+
+
 class TestQueryBudget:
     """Each page makes a fixed number of queries whatever the content size.
 
@@ -328,6 +428,7 @@ class TestQueryBudget:
             ("tag", 2),
             ("author", 2),
             ("search", 4),
+            ("search with marks", 4),
         ],
     )
     def test_query_count_is_constant(
@@ -341,6 +442,7 @@ class TestQueryBudget:
             "tag": "/chu-de/ha-noi/",
             "author": "/tac-gia/tac-gia-dem/",
             "search": f"/tim-kiem/?q=ha+noi&chuyen_muc={section.slug}",
+            "search with marks": f"/tim-kiem/?q=hà+nội&chuyen_muc={section.slug}",
         }[page]
         assert client.get(url).status_code == 200  # warms the site context
         with django_assert_num_queries(queries):

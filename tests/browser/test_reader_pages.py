@@ -378,3 +378,43 @@ def test_search_finds_the_article_without_tone_marks(desktop_page, demo_site, ax
         box.fill("Hà Nội")
         box.press("Enter")
         expect(page).to_have_url(re.compile(r"/tim-kiem/\?q="))
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_recent_times_read_minutes_ago_in_the_readers_browser(
+    make_page, demo_site, javascript
+):
+    """The cached page prints the absolute time; site.js says how long ago,
+    and keeps counting as the page stays open."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from articles.templatetags.vi_format import vi_datetime
+    from tests.factories import PublishedArticleFactory
+
+    published = timezone.now() - timedelta(minutes=5, seconds=10)
+    PublishedArticleFactory(
+        category=Category.objects.get(name=SECTION),
+        title="Tin vừa đăng về cơn bão",
+        published_at=published,
+    )
+    page = make_page("desktop", java_script_enabled=javascript)
+    opened = published + timedelta(minutes=5, seconds=10)
+    page.clock.install(time=opened)
+    page.clock.pause_at(opened + timedelta(seconds=1))
+    page.goto("/")
+    card = page.locator(".card", has=page.get_by_role("link", name="Tin vừa đăng"))
+    time = card.first.locator("time")
+    absolute = vi_datetime(published)
+    if not javascript:
+        expect(time).to_have_text(absolute)
+        return
+    expect(time).to_have_text("5 phút trước")
+    expect(time).to_have_attribute("title", absolute)
+    page.clock.run_for(2 * 60 * 1000)
+    expect(time).to_have_text("7 phút trước")
+    # Older than a week, the demo's stories keep their date and time.
+    assert re.fullmatch(
+        r"\d\d/\d\d/\d{4} \d\d:\d\d", page.locator(".card time").last.inner_text()
+    )
