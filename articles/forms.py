@@ -2,7 +2,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .models import Category, Comment
-from .spam import check_form_token, form_token, strip_controls
+from .spam import (
+    FormCheck,
+    check_form_token,
+    claim_form_token,
+    release_form_token,
+    strip_controls,
+)
 from .text import clean_line
 
 NUL_MESSAGE = _("Nội dung chứa ký tự không hợp lệ.")
@@ -10,18 +16,30 @@ HONEYPOT_FIELD = "website"
 PARENT_MESSAGE = _("Bình luận bạn muốn trả lời không còn hiển thị.")
 TOKEN_MESSAGES = {
     "invalid": _("Biểu mẫu không hợp lệ. Vui lòng tải lại trang rồi gửi lại."),
-    "expired": _("Biểu mẫu đã hết hạn. Vui lòng gửi lại."),
     "too_fast": _("Bạn gửi nhanh quá. Vui lòng đợi vài giây rồi gửi lại."),
+    "used": _("Biểu mẫu này đã được dùng để gửi một bình luận. Vui lòng gửi lại."),
 }
+
+
+class CommentBodyField(forms.CharField):
+    """Counts a line break as one character, as the reader's browser and the
+    form's counter do: browsers send it as "\\r\\n", which would make a
+    comment the reader saw within the limit too long."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.replace("\r\n", "\n").replace("\r", "\n")
 
 
 class CommentForm(forms.ModelForm):
     """A reader's comment: name, email (never shown) and plain text.
 
-    Hidden fields: ``parent`` (the comment replied to), ``ts`` (a signed
-    timestamp for the time trap, bound to the article) and ``website``, a
-    honeypot hidden from people by CSS and from screen readers by
-    ``aria-hidden``: anything in it means a bot (the view discards the post).
+    Hidden fields: ``parent`` (the comment replied to), ``ts`` (the time
+    trap's one-use token, bound to the article, which the form's script asks
+    for when the reader first touches the form; see ``spam.FormCheck``) and
+    ``website``, a honeypot hidden from people by CSS and from screen readers
+    by ``aria-hidden``: anything in it means a bot (the view discards the post).
+    The view spends the token with ``claim_token()`` before storing.
 
     Django ties each field's errors to it (``aria-describedby`` pointing at
     ``id_<field>_error``, ``aria-invalid``); the template renders the errors
@@ -47,6 +65,7 @@ class CommentForm(forms.ModelForm):
     class Meta:
         model = Comment
         fields = ["name", "email", "body"]
+        field_classes = {"body": CommentBodyField}
         labels = {
             "name": _("Họ tên"),
             "email": _("Email (không hiển thị)"),
@@ -88,25 +107,46 @@ class CommentForm(forms.ModelForm):
     def __init__(self, *args, article, **kwargs):
         super().__init__(*args, **kwargs)
         self.article = article
-        # A fresh stamp every time the form is drawn, including after an error.
-        self.fields["ts"].initial = form_token(article.pk)
-        self.posted_token = ""
+        self.token = FormCheck()
         if self.is_bound:
-            self.posted_token = self.data.get("ts", "")
             self.data = self.data.copy()
-            self.data["ts"] = self.fields["ts"].initial
+            self.token = check_form_token(str(self.data.get("ts", "")), article.pk)
+            # Drawn again after an error, the form keeps a token still worth
+            # posting, so the reader's next try is not timed from scratch; the
+            # script asks for a new one in place of any other.
+            if self.token.problem not in ("", "too_fast"):
+                self.data["ts"] = ""
 
     @property
     def is_bot(self) -> bool:
         """True when the honeypot, invisible to people, was filled in."""
         return bool(self.is_bound and self.data.get(HONEYPOT_FIELD, "").strip())
 
+    @property
+    def timed(self) -> bool:
+        """True when the time trap measured this post (see ``spam.FormCheck``)."""
+        return self.token.timed
+
     def clean(self):
         cleaned = super().clean()
-        problem = check_form_token(str(self.posted_token), self.article.pk)
-        if problem:
+        problem = self.token.problem
+        if problem in TOKEN_MESSAGES:
             raise forms.ValidationError(TOKEN_MESSAGES[problem], code=problem)
         return cleaned
+
+    def claim_token(self) -> bool:
+        """Spend the token: one comment per token. False, with a form error,
+        if a comment was already stored with it."""
+        if not self.timed or claim_form_token(self.token.nonce):
+            return True
+        self.data["ts"] = ""
+        self.add_error(None, forms.ValidationError(TOKEN_MESSAGES["used"], code="used"))
+        return False
+
+    def release_token(self) -> None:
+        """Give the token back: nothing was stored with it."""
+        if self.timed:
+            release_form_token(self.token.nonce)
 
     def clean_name(self):
         name = strip_controls(self.cleaned_data["name"], keep_newlines=False)

@@ -69,13 +69,15 @@ def comment_create(
     body: str,
     ip: str = "",
     parent_id: int | None = None,
+    timed: bool = True,
 ) -> Comment:
     """Store a reader's comment as pending, or as spam when the checks say so.
 
     Refuses (``CommentRefused``) a closed or unpublished article, a reply to a
     comment that is not shown, and the same text sent again: by the same poster
     (email or IP) anywhere within a day, or, when it is longer than a few
-    words, by anyone on the same article.
+    words, by anyone on the same article. ``timed`` is False when the form's
+    time trap measured nothing (no JavaScript): it scores a little worse.
     """
     if not article.is_published():
         raise CommentsClosed(_("Bài viết này không nhận bình luận."))
@@ -98,7 +100,12 @@ def comment_create(
         raise DuplicateComment(_("Bình luận này đã được gửi trước đó."))
     history = Comment.objects.filter(same_poster)
     verdict = assess(
-        name=name, email=email, body=body, ip_hash=ip_hash, history=history
+        name=name,
+        email=email,
+        body=body,
+        ip_hash=ip_hash,
+        history=history,
+        timed=timed,
     )
     comment = Comment.objects.create(
         article=article,

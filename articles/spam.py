@@ -2,14 +2,19 @@
 
 Cheap checks first, in the view: the rate limit (per IP and per email, counted
 in the cache so every app server shares it when Redis is set), the honeypot and
-the signed form timestamp. Then, in ``services.comment_create``: duplicates,
-the blocklist, link counting and a spam score that decides between "pending"
-and "spam". Pure helpers here; the models and services call them.
+the one-use form token of the time trap. Then, in ``services.comment_create``:
+duplicates, the blocklist, link counting and a spam score that decides between
+"pending" and "spam". Pure helpers here; the models and services call them.
+
+An IP says little about who posts: Vietnamese mobile networks put many readers
+behind one carrier-grade NAT address. So the email and the text decide; an IP
+only adds a few points, and an IP block expires.
 """
 
 import hashlib
 import ipaddress
 import re
+import secrets
 import time
 import unicodedata
 from dataclasses import dataclass, field
@@ -17,6 +22,8 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
+from django.db.models import Count, Q
+from django.utils import timezone
 
 from .text import fold, nfc
 
@@ -49,7 +56,7 @@ _WORDS_RE = re.compile(r"[^\w]+")
 
 FORM_SALT = "articles.comment-form"
 OWN_SALT = "articles.own-comment"
-BLOCKLIST_CACHE_KEY = "comments:blocklist:v1"
+BLOCKLIST_CACHE_KEY = "comments:blocklist:v2"
 
 
 def strip_controls(value: str, *, keep_newlines: bool) -> str:
@@ -115,43 +122,85 @@ def _rate_bucket(ip: str) -> str:
     return str(address)
 
 
-# --- Signed timestamp (time trap) ---------------------------------------------
+# --- Form token (time trap) ---------------------------------------------------
 
 
 def form_token(article_id: int, at: float | None = None) -> str:
-    """A signed "article id : time" stamped into the comment form."""
-    stamp = int(time.time() if at is None else at)
-    return signing.Signer(salt=FORM_SALT).sign(f"{article_id}:{stamp}")
+    """A one-use token for the comment form of ``article_id``, issued ``at``.
 
-
-def check_form_token(token: str, article_id: int, now: float | None = None) -> str:
-    """Return "" when the token is fine, else why not.
-
-    "invalid": missing, tampered with, or made for another article;
-    "too_fast": posted sooner than ``COMMENT_MIN_SECONDS`` after the page was
-    rendered; "expired": older than ``COMMENT_FORM_MAX_AGE``.
-
-    The article page is cached and shared, so the time in the token is when
-    the page was rendered, not when this reader opened it: the measured delay
-    can only be longer than the reader's real one. The minimum therefore never
-    refuses a human (it only bites when a bot posts to a freshly rendered
-    page), and the maximum is generous, far longer than any page cache TTL.
+    Signed "article id : time : nonce". The form's script asks for it
+    (``views.comment_token``) when the reader first touches the form: the
+    article page is cached and shared, so only a request of this reader's own
+    can say when they started writing.
     """
+    stamp = int(time.time() if at is None else at)
+    nonce = secrets.token_urlsafe(12)
+    return signing.Signer(salt=FORM_SALT).sign(f"{article_id}:{stamp}:{nonce}")
+
+
+@dataclass(frozen=True)
+class FormCheck:
+    """What ``check_form_token`` made of a posted token.
+
+    ``problem`` is "" for a token that measured the reader's time; "untimed"
+    when nothing was measured: no token (no JavaScript, or the token request
+    failed), one older than ``COMMENT_FORM_MAX_AGE``, or a signed "article :
+    time" rendered into a page cached before tokens were issued on use. Such
+    a post is taken with a lower trust (``assess(timed=False)``), never lost.
+    "too_fast": sooner than ``COMMENT_MIN_SECONDS`` after the token was issued;
+    "invalid": tampered with, or made for another article. Those two refuse.
+    """
+
+    problem: str = "untimed"
+    nonce: str = ""
+
+    @property
+    def timed(self) -> bool:
+        return self.problem == ""
+
+
+def check_form_token(
+    token: str, article_id: int, now: float | None = None
+) -> FormCheck:
+    """Check a posted form token (see ``FormCheck``); spends nothing."""
     now = time.time() if now is None else now
+    if not token:
+        return FormCheck("untimed")
     try:
-        value = signing.Signer(salt=FORM_SALT).unsign(token or "")
-        token_article, stamp = value.split(":")
-        token_article, stamp = int(token_article), int(stamp)
-    except (signing.BadSignature, ValueError):
-        return "invalid"
-    if token_article != article_id:
-        return "invalid"
+        parts = signing.Signer(salt=FORM_SALT).unsign(token).split(":")
+        token_article, stamp = int(parts[0]), int(parts[1])
+    except (signing.BadSignature, ValueError, IndexError):
+        return FormCheck("invalid")
+    if token_article != article_id or len(parts) > 3:
+        return FormCheck("invalid")
     age = now - stamp
+    if len(parts) == 2 or age > settings.COMMENT_FORM_MAX_AGE:
+        return FormCheck("untimed")
     if age < settings.COMMENT_MIN_SECONDS:
-        return "too_fast"
-    if age > settings.COMMENT_FORM_MAX_AGE:
-        return "expired"
-    return ""
+        return FormCheck("too_fast", parts[2])
+    return FormCheck("", parts[2])
+
+
+def _form_token_key(nonce: str) -> str:
+    return f"comments:form:{nonce}"
+
+
+def claim_form_token(nonce: str) -> bool:
+    """Spend a token; False if a comment was already stored with it.
+
+    ``cache.add`` is atomic, so two posts racing with one token store one
+    comment. None (cache down) lets the post through, as the rate limit does:
+    every comment is moderated anyway.
+    """
+    added = cache.add(
+        _form_token_key(nonce), 1, timeout=settings.COMMENT_FORM_MAX_AGE + 60
+    )
+    return added is not False
+
+
+def release_form_token(nonce: str) -> None:
+    """Give a token back when no comment was stored with it after all."""
+    cache.delete(_form_token_key(nonce))
 
 
 def own_comment_token(comment_id: int) -> str:
@@ -245,13 +294,18 @@ def is_ip_or_hash(value: str) -> bool:
 
 
 def load_blocklist() -> dict:
-    """The blocklist, folded for matching, cached until an entry changes."""
+    """The blocklist, folded for matching, cached until an entry changes.
+
+    IPs map to the time their block ends; one that ends while the list sits in
+    the cache is ignored from then on (``ip_blocked``).
+    """
     data = cache.get(BLOCKLIST_CACHE_KEY)
     if data is None:
         from .models import BlockedTerm
 
-        data = {"words": [], "emails": set(), "domains": set(), "ips": set()}
-        for kind, value in BlockedTerm.objects.values_list("kind", "value"):
+        data = {"words": [], "emails": set(), "domains": set(), "ips": {}}
+        rows = BlockedTerm.objects.exclude(expires_at__lte=timezone.now())
+        for kind, value, expires_at in rows.values_list("kind", "value", "expires_at"):
             if kind == BlockedTerm.Kind.WORD:
                 folded = " ".join(_WORDS_RE.sub(" ", fold(value)).split())
                 if folded:
@@ -262,9 +316,15 @@ def load_blocklist() -> dict:
                 else:
                     data["emails"].add(value)
             else:
-                data["ips"].add(value)
+                data["ips"][value] = expires_at.timestamp()
         cache.set(BLOCKLIST_CACHE_KEY, data, 60 * 60)
     return data
+
+
+def ip_blocked(blocklist: dict, ip_hash: str, now: float | None = None) -> bool:
+    """True while a block on ``ip_hash`` lasts."""
+    now = time.time() if now is None else now
+    return bool(ip_hash) and blocklist["ips"].get(ip_hash, 0) > now
 
 
 def forget_blocklist() -> None:
@@ -295,13 +355,17 @@ class Verdict:
         self.spam = self.spam or spam
 
 
-def assess(*, name: str, email: str, body: str, ip_hash: str, history) -> Verdict:
-    """Score a comment. ``history`` is the poster's earlier comments (a queryset).
+def assess(
+    *, name: str, email: str, body: str, ip_hash: str, history, timed: bool = True
+) -> Verdict:
+    """Score a comment. ``history`` is the poster's earlier comments (a queryset,
+    by email or IP); ``timed`` is False when the time trap measured nothing.
 
     Spam outright: more than ``COMMENT_MAX_LINKS`` links, a blocked word, a
-    blocked email, domain or IP. Points also come from each link, from
-    shouting, and from earlier comments marked spam; ``COMMENT_SPAM_SCORE``
-    points make it spam too.
+    blocked email or domain. Points also come from each link, from shouting,
+    from earlier spam from this email, and from an untimed form;
+    ``COMMENT_SPAM_SCORE`` points make it spam too. The IP weighs little (a
+    block on it, spam from others behind it): it is often shared.
     """
     verdict = Verdict(links=count_links(body) + count_links(name))
     blocklist = load_blocklist()
@@ -315,15 +379,22 @@ def assess(*, name: str, email: str, body: str, ip_hash: str, history) -> Verdic
         verdict.add(10, "từ bị chặn: " + ", ".join(words), spam=True)
     if email in blocklist["emails"] or email.rpartition("@")[2] in blocklist["domains"]:
         verdict.add(10, "email bị chặn", spam=True)
-    if ip_hash and ip_hash in blocklist["ips"]:
-        verdict.add(10, "IP bị chặn", spam=True)
+    if ip_blocked(blocklist, ip_hash):
+        verdict.add(3, "IP bị chặn (có thể dùng chung)")
     letters = [ch for ch in body if ch.isalpha()]
     if len(letters) >= 20 and sum(ch.isupper() for ch in letters) > 0.7 * len(letters):
         verdict.add(2, "viết hoa toàn bộ")
     from .models import Comment
 
-    if history.filter(status=Comment.Status.SPAM).exists():
+    spam = history.filter(status=Comment.Status.SPAM).aggregate(
+        by_email=Count("pk", filter=Q(email=email)), by_ip=Count("pk")
+    )
+    if spam["by_email"]:
         verdict.add(5, "từng gửi spam")
+    elif spam["by_ip"]:
+        verdict.add(1, "IP từng có spam")
+    if not timed:
+        verdict.add(3, "không qua bẫy thời gian")
     if verdict.score >= settings.COMMENT_SPAM_SCORE:
         verdict.spam = True
     return verdict

@@ -11,6 +11,7 @@ urlpatterns = [
     path("chu-de/<slug:slug>/", views.TagView.as_view(), name="tag"),
     path("tac-gia/<slug:slug>/", views.AuthorView.as_view(), name="author"),
     path("binh-luan/<int:pk>/", views.comment_post, name="comment"),
+    path("binh-luan/<int:pk>/ma/", views.comment_token, name="comment-token"),
     path("xem-truoc/<str:token>/", views.preview, name="preview"),
     re_path(
         r"^(?P<category>[-a-zA-Z0-9_]+)/(?P<slug>[-a-zA-Z0-9_]*)-(?P<pk>[0-9]+)\.html$",

@@ -16,13 +16,19 @@ from django.http import (
     Http404,
     HttpResponse,
     HttpResponsePermanentRedirect,
+    JsonResponse,
 )
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import (
+    require_http_methods,
+    require_POST,
+    require_safe,
+)
 from django.views.generic import ListView, TemplateView
 
 from newsroom.media import IMMUTABLE
@@ -540,7 +546,7 @@ def preview(request, token):
     return response
 
 
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 @same_origin_required
 def comment_post(request, pk):
     """Take a reader's comment; valid ones wait for moderation.
@@ -550,11 +556,19 @@ def comment_post(request, pk):
     then ``comment_create`` (closed, duplicate, blocklist, spam score).
     A stored post redirects back to the article with the moderation notice and
     a token that shows the poster their own comment; anything else re-renders
-    the article with the errors (400).
+    the article with the errors (400), at this URL. A GET here (that page
+    reloaded, or one of its links followed) redirects to the article's comment
+    section with the same query.
     """
     article = get_object_or_404(Article.objects.for_detail(), pk=pk)
     if not article.is_published():
         raise Http404(_("Không tìm thấy bài viết."))
+    if request.method != "POST":
+        query = request.META.get("QUERY_STRING", "")
+        anchor = "#gui-binh-luan" if REPLY_PARAM in request.GET else "#binh-luan"
+        return redirect(
+            f"{article.get_absolute_url()}{'?' if query else ''}{query}{anchor}"
+        )
     ip = client_ip(request)
     retry_after = rate_limit_retry_after(ip=ip, email=request.POST.get("email", ""))
     if retry_after:
@@ -566,8 +580,9 @@ def comment_post(request, pk):
     form = CommentForm(request.POST, article=article)
     if form.is_bot:
         return redirect(f"{article.get_absolute_url()}?{notice}#binh-luan")
-    if form.is_valid():
+    if form.is_valid() and form.claim_token():
         data = form.cleaned_data
+        comment = None
         try:
             comment = comment_create(
                 article=article,
@@ -576,10 +591,14 @@ def comment_post(request, pk):
                 body=data["body"],
                 parent_id=data.get("parent"),
                 ip=ip,
+                timed=form.timed,
             )
         except CommentRefused as exc:
             form.add_error(None, str(exc))
-        else:
+        finally:
+            if comment is None:
+                form.release_token()
+        if comment is not None:
             own = f"{OWN_PARAM}={own_comment_token(comment.pk)}"
             return redirect(
                 f"{article.get_absolute_url()}?{notice}&{own}#bl-{comment.pk}"
@@ -596,9 +615,27 @@ def comment_post(request, pk):
     return response
 
 
+@require_POST
+@same_origin_required
+@never_cache
+def comment_token(request, pk):
+    """The time trap's token for article ``pk``'s comment form, as JSON
+    ``{"token": ...}``.
+
+    ``static/js/comment_form.js`` asks for it when the reader first touches
+    the form: the article page is cached and shared, so only a request of this
+    reader's own can say when they started writing. Sets no cookie; never
+    cached.
+    """
+    if not Article.objects.published().filter(pk=pk, comments_enabled=True).exists():
+        raise Http404(_("Bài viết này không nhận bình luận."))
+    return JsonResponse({"token": form_token(pk)})
+
+
 @require_safe
 def search(request):
-    """Search at ``/tim-kiem/?q=``: tone marks and case ignored, paginated.
+    """Search at ``/tim-kiem/?q=``: tone marks and case ignored, paginated;
+    words typed with marks rank the articles that hold them so first.
 
     Template ``articles/search.html``; context ``form``, ``query``, ``terms``,
     ``page_obj`` (results with ``title_html`` and ``snippet_html``) and

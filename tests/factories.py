@@ -108,6 +108,10 @@ class ApprovedCommentFactory(CommentFactory):
     status = Comment.Status.APPROVED
 
 
+class SpamCommentFactory(CommentFactory):
+    status = Comment.Status.SPAM
+
+
 class CorrectionFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Correction

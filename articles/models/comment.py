@@ -1,5 +1,8 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .base import NormalizedTextModel
@@ -115,11 +118,14 @@ class Comment(NormalizedTextModel):
 
 
 class BlockedTerm(models.Model):
-    """A word, email or IP that sends a comment straight to spam.
+    """A word, email or IP that counts against a comment.
 
     Words match without tone marks or case ("lua dao" catches "lừa đảo").
-    Emails match whole, or by domain when written as "@example.com". IPs are
-    stored only as the same keyed hash comments keep, so nobody reads them back.
+    Emails match whole, or by domain when written as "@example.com"; a blocked
+    word or email sends a comment straight to spam, until the entry is removed.
+    IPs are stored only as the same keyed hash comments keep, so nobody reads
+    them back; many readers can share one (a mobile network's NAT), so a
+    blocked IP only adds to the spam score, and only until ``expires_at``.
     """
 
     class Kind(models.TextChoices):
@@ -138,6 +144,16 @@ class BlockedTerm(models.Model):
     )
     note = models.CharField(_("ghi chú"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("ngày tạo"), auto_now_add=True)
+    expires_at = models.DateTimeField(
+        _("hết hạn lúc"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Chỉ với IP, và IP luôn có hạn: nhiều bạn đọc có thể dùng chung một "
+            "IP (mạng di động). Để trống là hạn mặc định. Từ ngữ và email bị "
+            "chặn đến khi xóa."
+        ),
+    )
 
     class Meta:
         verbose_name = _("từ/địa chỉ bị chặn")
@@ -146,6 +162,14 @@ class BlockedTerm(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["kind", "value"], name="blockedterm_unique_value"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind="ip", expires_at__isnull=False)
+                | (~models.Q(kind="ip") & models.Q(expires_at__isnull=True)),
+                name="blockedterm_only_ip_expires",
+                violation_error_message=_(
+                    "Chỉ chặn IP mới có hạn; từ ngữ và email bị chặn đến khi xóa."
+                ),
             ),
         ]
 
@@ -158,4 +182,24 @@ class BlockedTerm(models.Model):
         from ..spam import normalise_blocked_value
 
         self.value = normalise_blocked_value(self.kind, self.value)
+        self.set_default_expiry()
         super().save(*args, **kwargs)
+
+    def clean(self):
+        self.set_default_expiry()
+
+    def set_default_expiry(self) -> None:
+        """Give an IP block without an end the default one
+        (``COMMENT_IP_BLOCK_DAYS``)."""
+        if self.kind == self.Kind.IP and self.expires_at is None:
+            self.expires_at = self.default_ip_expiry()
+
+    @staticmethod
+    def default_ip_expiry():
+        return timezone.now() + timedelta(days=settings.COMMENT_IP_BLOCK_DAYS)
+
+    def is_active(self) -> bool:
+        """Return True while the entry counts against comments."""
+        return self.expires_at is None or self.expires_at > timezone.now()
+
+    is_active.boolean = True

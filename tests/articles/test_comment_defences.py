@@ -3,15 +3,17 @@
 import time
 
 import pytest
+from django.core.signing import Signer
 from django.test import Client
 
 from articles.models import BlockedTerm, Comment
-from articles.spam import form_token, hash_ip
+from articles.spam import FORM_SALT, form_token, hash_ip
 from tests.factories import (
     ApprovedCommentFactory,
     ArticleFactory,
     CommentFactory,
     PublishedArticleFactory,
+    SpamCommentFactory,
     with_token,
 )
 
@@ -22,6 +24,9 @@ VALID = {
     "email": "an@example.com",
     "body": "Bài viết rất hữu ích cho người dân thành phố.",
 }
+
+
+NO_TOKEN = '<input type="hidden" name="ts" id="id_ts">'
 
 
 @pytest.fixture
@@ -54,55 +59,145 @@ class TestHoneypot:
         assert 'name="website"' in html and 'tabindex="-1"' in html
 
 
+def issue_token(client, article) -> str:
+    """What the form's script does when the reader first touches the form."""
+    response = client.post(f"/binh-luan/{article.pk}/ma/")
+    assert response.status_code == 200
+    return response.json()["token"]
+
+
+@pytest.fixture
+def clock(time_machine):
+    """Time that moves only when the test says so."""
+    time_machine.move_to(time.time(), tick=False)
+    return time_machine
+
+
 class TestTimeTrap:
-    def test_post_right_after_rendering_is_refused_with_a_fresh_form(
-        self, reader, article
+    def test_post_the_moment_the_token_is_issued_is_refused_and_keeps_the_token(
+        self, reader, article, clock, settings
     ):
-        data = {**VALID, "ts": form_token(article.pk)}
-        response = reader.post(f"/binh-luan/{article.pk}/", data)
+        token = issue_token(reader, article)
+        response = reader.post(f"/binh-luan/{article.pk}/", {**VALID, "ts": token})
         assert response.status_code == 400
         assert "Bạn gửi nhanh quá" in response.text
         assert not Comment.objects.exists()
-        assert 'name="ts"' in response.text  # a new stamp to try again with
-
-    def test_post_after_the_minimum_is_accepted(self, reader, article):
-        data = {**VALID, "ts": form_token(article.pk, at=time.time() - 3)}
+        # The next try is timed from the same start, not from scratch.
+        assert f'name="ts" value="{token}"' in response.text
+        clock.shift(settings.COMMENT_MIN_SECONDS)
+        data = {**VALID, "ts": token}
         assert reader.post(f"/binh-luan/{article.pk}/", data).status_code == 302
 
-    def test_stamp_older_than_the_page_cache_could_keep_is_refused(
-        self, reader, article, settings
+    def test_post_after_the_minimum_with_a_fresh_token_is_trusted(
+        self, reader, article, clock, settings
     ):
-        old = form_token(article.pk, at=time.time() - settings.COMMENT_FORM_MAX_AGE - 5)
-        response = reader.post(f"/binh-luan/{article.pk}/", {**VALID, "ts": old})
-        assert response.status_code == 400
-        assert "Biểu mẫu đã hết hạn" in response.text
+        token = issue_token(reader, article)
+        clock.shift(settings.COMMENT_MIN_SECONDS)
+        response = reader.post(f"/binh-luan/{article.pk}/", {**VALID, "ts": token})
+        assert response.status_code == 302
+        comment = Comment.objects.get()
+        assert comment.status == Comment.Status.PENDING
+        assert (comment.spam_score, comment.spam_reasons) == (0, "")
 
-    def test_a_day_old_cached_page_still_posts(self, reader, article):
-        day_old = form_token(article.pk, at=time.time() - 24 * 3600)
-        data = {**VALID, "ts": day_old}
+    def test_a_token_posts_one_comment_only(self, reader, article, clock):
+        token = issue_token(reader, article)
+        clock.shift(60)
+        first = {**VALID, "ts": token}
+        assert reader.post(f"/binh-luan/{article.pk}/", first).status_code == 302
+        for n in range(2):
+            again = {**VALID, "body": f"Một ý kiến khác nữa, lần {n}.", "ts": token}
+            response = reader.post(f"/binh-luan/{article.pk}/", again)
+            assert response.status_code == 400
+            assert "Biểu mẫu này đã được dùng để gửi một bình luận" in response.text
+            assert NO_TOKEN in response.text  # the script asks for a new one
+        assert Comment.objects.count() == 1
+
+    def test_a_post_refused_later_gives_its_token_back(self, reader, article, clock):
+        hidden = CommentFactory(article=article)
+        token = issue_token(reader, article)
+        clock.shift(60)
+        reply = {**VALID, "parent": hidden.pk, "ts": token}
+        response = reader.post(f"/binh-luan/{article.pk}/", reply)
+        assert "không còn hiển thị" in response.text
+        data = {**VALID, "ts": token}
         assert reader.post(f"/binh-luan/{article.pk}/", data).status_code == 302
 
-    @pytest.mark.parametrize(
-        "token",
-        ["", "123", "1:1700000000:forged", "abc:def"],
-    )
-    def test_missing_or_forged_stamp_is_refused(self, reader, article, token):
+    @pytest.mark.parametrize("token", ["123", "1:1700000000:forged", "abc:def"])
+    def test_forged_token_is_refused(self, reader, article, token):
         data = {**VALID, "ts": token}
         response = reader.post(f"/binh-luan/{article.pk}/", data)
         assert response.status_code == 400
         assert "Biểu mẫu không hợp lệ" in response.text
         assert not Comment.objects.exists()
 
-    def test_stamp_made_for_another_article_is_refused(self, reader, article):
+    def test_token_made_for_another_article_is_refused(self, reader, article):
         other = PublishedArticleFactory()
         data = {**VALID, "ts": form_token(other.pk, at=time.time() - 60)}
         response = reader.post(f"/binh-luan/{article.pk}/", data)
         assert response.status_code == 400
         assert not Comment.objects.exists()
 
-    def test_the_page_carries_a_signed_stamp_for_this_article(self, reader, article):
-        html = reader.get(article.get_absolute_url()).text
-        assert f'name="ts" value="{article.pk}:' in html
+    @pytest.mark.parametrize(
+        "untimed",
+        ["no JavaScript", "past its lifetime", "cached before tokens"],
+    )
+    def test_an_untimed_post_waits_for_a_moderator_with_a_lower_trust(
+        self, reader, article, settings, untimed
+    ):
+        token = {
+            "no JavaScript": "",
+            "past its lifetime": form_token(
+                article.pk, at=time.time() - settings.COMMENT_FORM_MAX_AGE - 1
+            ),
+            # What pages cached before the token endpoint carry.
+            "cached before tokens": Signer(salt=FORM_SALT).sign(
+                f"{article.pk}:{int(time.time()) - 60}"
+            ),
+        }[untimed]
+        response = reader.post(f"/binh-luan/{article.pk}/", {**VALID, "ts": token})
+        assert response.status_code == 302
+        comment = Comment.objects.get()
+        assert comment.status == Comment.Status.PENDING
+        assert comment.spam_score == 3
+        assert comment.spam_reasons == "không qua bẫy thời gian"
+
+    def test_the_cached_page_carries_no_token_and_stays_cacheable(
+        self, reader, article
+    ):
+        response = reader.get(article.get_absolute_url())
+        html = response.text
+        assert NO_TOKEN in html
+        assert f'data-token-url="/binh-luan/{article.pk}/ma/"' in html
+        assert '<script src="/static/js/comment_form.js" defer></script>' in html
+        assert not response.cookies
+        assert "cookie" not in response.get("Vary", "").lower()
+
+    def test_the_token_sets_no_cookie_and_is_never_cached(self, reader, article):
+        response = reader.post(f"/binh-luan/{article.pk}/ma/")
+        assert response["Content-Type"] == "application/json"
+        assert "no-store" in response["Cache-Control"]
+        assert not response.cookies
+        assert "cookie" not in response.get("Vary", "").lower()
+        assert issue_token(reader, article) != response.json()["token"]
+
+    @pytest.mark.parametrize(
+        ("headers", "status"),
+        [({"Origin": "https://evil.example"}, 403), ({}, 403)],
+    )
+    def test_the_token_is_for_this_site_only(self, article, headers, status):
+        client = Client(enforce_csrf_checks=True, headers=headers)
+        assert client.post(f"/binh-luan/{article.pk}/ma/").status_code == status
+
+    def test_no_token_for_an_article_not_taking_comments(self, reader):
+        for article in [
+            ArticleFactory(),
+            PublishedArticleFactory(comments_enabled=False),
+        ]:
+            assert reader.post(f"/binh-luan/{article.pk}/ma/").status_code == 404
+        assert (
+            reader.get(f"/binh-luan/{PublishedArticleFactory().pk}/ma/").status_code
+            == 405
+        )
 
 
 class TestRateLimit:
@@ -254,11 +349,46 @@ class TestBlocklist:
             Comment.Status.SPAM
         }
 
-    def test_blocked_ip_is_stored_hashed_and_matches(self, reader, article):
+    def test_blocked_ip_is_stored_hashed_and_only_weighs_a_little(
+        self, reader, article
+    ):
         entry = BlockedTerm.objects.create(kind=BlockedTerm.Kind.IP, value="10.9.8.7")
         assert entry.value == hash_ip("10.9.8.7") and "10.9.8.7" not in str(entry)
         post(reader, article, VALID, REMOTE_ADDR="10.9.8.7")
-        assert Comment.objects.get().status == Comment.Status.SPAM
+        comment = Comment.objects.get()
+        assert comment.status == Comment.Status.PENDING
+        assert comment.spam_reasons == "IP bị chặn (có thể dùng chung)"
+
+    def test_a_blocked_ip_still_adds_up_with_other_signals(self, reader, article):
+        BlockedTerm.objects.create(kind=BlockedTerm.Kind.IP, value="10.9.8.7")
+        body = "Kèo thơm tại https://a.example.com và https://b.example.com"
+        untimed = {**VALID, "body": body}  # 3 + 2 links x 2 + 3 = 10 points
+        reader.post(f"/binh-luan/{article.pk}/", untimed, REMOTE_ADDR="10.9.8.7")
+        comment = Comment.objects.get()
+        assert (comment.status, comment.spam_score) == (Comment.Status.SPAM, 10)
+
+
+class TestSharedIp:
+    """Many readers behind one carrier-grade NAT address, one of them a spammer."""
+
+    NAT = "100.64.12.34"
+
+    def test_earlier_spam_from_the_same_email_counts(self, reader, article):
+        SpamCommentFactory(article=article, email=VALID["email"])
+        post(reader, article, VALID, REMOTE_ADDR="198.51.100.7")
+        comment = Comment.objects.latest("pk")
+        assert "từng gửi spam" in comment.spam_reasons
+        assert comment.spam_score == 5
+
+    def test_a_neighbours_spam_weighs_little(self, reader, article):
+        SpamCommentFactory(
+            article=article, email="kèo@example.com", ip_hash=hash_ip(self.NAT)
+        )
+        post(reader, article, VALID, REMOTE_ADDR=self.NAT)
+        comment = Comment.objects.latest("pk")
+        assert comment.status == Comment.Status.PENDING
+        assert "từng gửi spam" not in comment.spam_reasons
+        assert (comment.spam_score, comment.spam_reasons) == (1, "IP từng có spam")
 
     def test_editing_the_blocklist_takes_effect_at_once(self, reader, article):
         post(reader, article, {**VALID, "body": "Nhà cái uy tín số một"})

@@ -1,5 +1,6 @@
 """Replies one level deep, order switch, "Xem thêm", and the counter."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -38,8 +39,6 @@ def dated(article, n, **kwargs):
 
 
 def bodies(html):
-    import re
-
     return re.findall(r"Ý kiến \d{3}", html)
 
 
@@ -75,6 +74,28 @@ class TestReplies:
         replies = html.split('class="comments__replies"')[1]
         assert "Tôi đồng ý với bạn." in replies
         assert "(2) Bình luận" in html
+
+    def test_reloading_a_reply_refused_for_an_error_reopens_the_reply(
+        self, reader, article
+    ):
+        parent = ApprovedCommentFactory(article=article, name="Trần Bình")
+        data = with_token(
+            article,
+            {"name": "Lê An", "email": "", "body": "Đồng ý.", "parent": parent.pk},
+        )
+        response = reader.post(f"/binh-luan/{article.pk}/", data)
+        assert response.status_code == 400
+        # The error page's address is the form's action; reloading it is a GET.
+        action = re.search(
+            r'<form id="gui-binh-luan"[^>]* action="([^"]+)"', response.text
+        )
+        assert action[1] == f"/binh-luan/{article.pk}/?tra-loi={parent.pk}"
+        reload = reader.get(action[1])
+        assert reload.status_code == 302
+        assert reload["Location"] == (
+            f"{article.get_absolute_url()}?tra-loi={parent.pk}#gui-binh-luan"
+        )
+        assert "Trả lời bình luận của Trần Bình" in reader.get(reload["Location"]).text
 
     def test_reply_to_a_reply_joins_the_same_thread(self, article):
         parent = ApprovedCommentFactory(article=article)

@@ -147,8 +147,41 @@ def test_comment_on_unknown_article_is_404(reader):
     assert reader.post("/binh-luan/999999/", VALID).status_code == 404
 
 
-def test_get_on_the_comment_url_is_405(reader, article):
-    assert reader.get(f"/binh-luan/{article.pk}/").status_code == 405
+def test_reloading_the_error_page_leads_back_to_the_comment_section(reader, article):
+    url = f"/binh-luan/{article.pk}/"
+    assert post(reader, article, {**VALID, "email": ""}).status_code == 400
+    reload = reader.get(url)
+    assert reload.status_code == 302
+    assert reload["Location"] == f"{article.get_absolute_url()}#binh-luan"
+    page = reader.get(reload["Location"])
+    assert page.status_code == 200 and 'id="gui-binh-luan"' in page.text
+    assert reader.head(url).status_code == 302
+    assert reader.put(url).status_code == 405
+
+
+def test_links_on_the_error_page_lead_to_the_article(reader, article):
+    response = reader.get(f"/binh-luan/{article.pk}/?binh-luan-moi-nhat=1")
+    assert response["Location"] == (
+        f"{article.get_absolute_url()}?binh-luan-moi-nhat=1#binh-luan"
+    )
+
+
+def test_a_line_break_counts_as_one_character_as_in_the_browser(reader, article):
+    # 5,000 characters in the reader's text box; the browser sends "\r\n".
+    typed = ("x" * 99 + "\n") * 49 + "x" * 100
+    assert len(typed) == 5000
+    response = post(reader, article, {**VALID, "body": typed.replace("\n", "\r\n")})
+    assert response.status_code == 302
+    assert Comment.objects.get().body == typed
+
+
+def test_the_form_shows_the_length_limit(reader, article):
+    html = reader.get(article.get_absolute_url()).text
+    assert 'maxlength="5000"' in html  # without JavaScript the browser stops there
+    assert (
+        '<span class="field__count" id="id_body_count" data-limit="5000">'
+        "Tối đa 5.000 ký tự.</span>"
+    ) in html
 
 
 def test_nul_bytes_are_a_form_error_not_a_500(reader, article):

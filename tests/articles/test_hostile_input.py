@@ -74,7 +74,7 @@ CASES = [
     ("trace", "/", {}, {405}),
     ("post", "/dong-chay/bai-mau-{id}.html", {}, {405}),
     ("post", "/healthz", {}, {405}),
-    ("get", "/binh-luan/{id}/", {}, {405}),
+    ("get", "/binh-luan/{id}/", {}, {302}),  # back to the comment section
     ("head", "/", {}, {200}),
     # Headers.
     ("get", "/", {"HTTP_HOST": "evil.example"}, {400}),

@@ -106,9 +106,14 @@ def test_reader_reads_the_reference_article_and_comments(
     screenshot(page, f"journey-article-{size}")
 
     form = page.locator("section#binh-luan form")
-    form.locator("[name=name]").fill("Nguyễn Thị Hoà")
+    # The time trap's token is asked for when the reader first touches the form.
+    with page.expect_response(lambda r: r.url.endswith("/ma/")) as token:
+        form.locator("[name=name]").fill("Nguyễn Thị Hoà")
+    assert token.value.status == 200
+    assert "set-cookie" not in token.value.all_headers()
     form.locator("[name=email]").fill("hoa.nguyen@example.com")
     form.locator("[name=body]").fill(COMMENT)
+    expect(form.locator("[name=ts]")).to_have_value(token.value.json()["token"])
     form.get_by_role("button", name="Gửi bình luận").click()
 
     expect(visible(page.get_by_text(PENDING_NOTICE))).to_be_visible()
@@ -122,6 +127,7 @@ def test_reader_reads_the_reference_article_and_comments(
 
     comment = Comment.objects.get(article=reference_article)
     assert comment.status == Comment.Status.PENDING
+    assert comment.spam_reasons == ""  # timed by the token, trusted as usual
     assert (comment.name, comment.email, comment.body) == (
         "Nguyễn Thị Hoà",
         "hoa.nguyen@example.com",
@@ -161,6 +167,45 @@ def test_comment_form_errors_are_in_vietnamese(
     expect(form.locator("[name=name]")).to_have_value("Trần Văn Đức")
     expect(form.locator("[name=body]")).to_have_value(COMMENT)
     assert not Comment.objects.exists()
+
+    # Opening the error page's address again leads back to the comments.
+    assert urlsplit(page.url).path == f"/binh-luan/{reference_article.pk}/"
+    response = page.goto(page.url)
+    assert response.status == 200
+    expect(page).to_have_url(re.compile(ARTICLE_PATH.pattern + "#binh-luan$"))
+    expect(form.get_by_role("button", name="Gửi bình luận")).to_be_visible()
+
+
+def test_a_long_comment_is_counted_and_refused_not_cut(
+    desktop_page, reference_article, no_time_trap
+):
+    page = desktop_page
+    page.goto(reference_article.get_absolute_url())
+    form = page.locator("section#binh-luan form")
+    body = form.locator("[name=body]")
+    count = form.locator(".field__count")
+    expect(count).to_have_text("còn 5.000 ký tự")
+    body.fill("Hà Nội\nvà TP.HCM")  # a line break is one character
+    expect(count).to_have_text("còn 4.984 ký tự")
+
+    form.locator("[name=name]").fill("Phạm Minh")
+    form.locator("[name=email]").fill("minh.pham@example.com")
+    too_long = "Ý kiến dài. " * 417  # 5,004 characters
+    body.fill(too_long)
+    expect(body).to_have_value(too_long)  # nothing cut off
+    expect(count).to_have_text("quá 3 ký tự (tối đa 5.000)")
+    with page.expect_response(is_navigation(page)) as navigation:
+        form.get_by_role("button", name="Gửi bình luận").click()
+    assert navigation.value.status == 400
+    expect(form).to_contain_text("Bình luận dài tối đa 5000 ký tự (hiện có 5003)")
+    expect(body).to_have_value(too_long)
+    assert not Comment.objects.exists()
+
+    body.fill(too_long[:5000])
+    expect(count).to_have_text("còn 0 ký tự")
+    form.get_by_role("button", name="Gửi bình luận").click()
+    expect(visible(page.get_by_text(PENDING_NOTICE))).to_be_visible()
+    assert Comment.objects.get().body == too_long[:5000]
 
 
 @pytest.mark.parametrize("size", ["desktop", "phone"])
