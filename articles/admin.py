@@ -17,9 +17,14 @@ from django.utils.translation import ngettext
 from taggit.models import Tag as TaggitTag
 
 from . import comment_admin  # noqa: F401  (registers the moderation queue)
-from .article_admin import ArticleAdmin  # noqa: F401 (registers the article admin)
+from .article_admin import (  # ArticleAdmin: imported to register it
+    ArticleAdmin,  # noqa: F401
+    ViewerMixin,
+    visible_to_viewer,
+)
 from .imaging import check_image
 from .models import (
+    Article,
     Author,
     Category,
     Image,
@@ -170,7 +175,7 @@ class MultipleImageUploadForm(forms.Form):
 
 
 @admin.register(Image)
-class ImageAdmin(admin.ModelAdmin):
+class ImageAdmin(ViewerMixin, admin.ModelAdmin):
     list_display = [
         "thumbnail",
         "__str__",
@@ -287,7 +292,9 @@ class ImageAdmin(admin.ModelAdmin):
     def used_in_list(self, obj):
         if not obj.pk or not obj.file:
             return "—"
-        articles = list(obj.used_in().select_related("category")[:50])
+        articles = list(
+            visible_to_viewer(obj, obj.used_in()).select_related("category")[:50]
+        )
         if not articles:
             return _("Chưa dùng trong bài nào.")
         return format_html(
@@ -306,12 +313,44 @@ class ImageAdmin(admin.ModelAdmin):
             ),
         )
 
+    def has_change_permission(self, request, obj=None):
+        """Editors change any photo; its uploader changes their own until a
+        published article shows it (then what readers see is the desk's)."""
+        if super().has_change_permission(request, obj):
+            return True
+        return (
+            obj is not None
+            and obj.uploaded_by_id is not None
+            and obj.uploaded_by_id == request.user.pk
+            and self.has_add_permission(request)
+            and not self.in_published_article(obj)
+        )
+
+    @staticmethod
+    def in_published_article(image) -> bool:
+        """Whether an article with status "published" (scheduled included) uses it."""
+        return image.used_in().filter(status=Article.Status.PUBLISHED).exists()
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         if request.method == "GET":
             image = self.get_object(request, object_id)
             warning = image and rights_warning(image)
             if warning:
                 self.message_user(request, warning, messages.WARNING)
+            if (
+                image
+                and image.uploaded_by_id == request.user.pk
+                and not self.has_change_permission(request, image)
+                and self.in_published_article(image)
+            ):
+                self.message_user(
+                    request,
+                    _(
+                        "Ảnh đã dùng trong bài đã xuất bản: chỉ biên tập viên sửa "
+                        "được chú thích, alt, nguồn và điểm nhấn của ảnh."
+                    ),
+                    messages.INFO,
+                )
         return super().change_view(request, object_id, form_url, extra_context)
 
     def changelist_view(self, request, extra_context=None):

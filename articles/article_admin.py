@@ -26,9 +26,36 @@ from .workflow import (
     WorkflowError,
     article_transition,
     available_transitions,
+    not_ready,
 )
 
 Status = Article.Status
+# The name of the change form's workflow buttons: the form is saved, then the
+# step named by the button's value is confirmed (ArticleAdmin.response_change).
+WORKFLOW_BUTTON = "_workflow"
+
+
+class ViewerMixin:
+    """Keep the requesting user on the object its change page shows.
+
+    Read-only fields are drawn from the object alone, with no request; those
+    that list other articles must list only the ones this user may open.
+    """
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is not None:
+            obj.admin_viewer = request.user
+        return obj
+
+
+def visible_to_viewer(obj, articles):
+    """``articles`` (an Article queryset) narrowed to what ``obj``'s viewer may
+    open in the admin; nothing when no viewer was recorded."""
+    viewer = getattr(obj, "admin_viewer", None)
+    if viewer is None:
+        return articles.none()
+    return articles.editable_by(viewer)
 
 
 class ArticleAdminForm(forms.ModelForm):
@@ -71,6 +98,20 @@ class ArticleAdminForm(forms.ModelForm):
         if self.instance.pk:
             self.fields["seen_version"].initial = self.instance.version
 
+    def clean_related_articles(self):
+        chosen = self.cleaned_data["related_articles"]
+        field = self.fields["related_articles"]
+        if not self.instance.pk:
+            return chosen
+        # Picks outside the field's choices (an editor's, of articles this user
+        # may not open) were never shown, so they were not removed: keep them.
+        unseen = self.instance.related_articles.exclude(
+            pk__in=field.queryset.values("pk")
+        )
+        return Article.objects.filter(
+            Q(pk__in=chosen.values("pk")) | Q(pk__in=unseen.values("pk"))
+        )
+
     def clean(self):
         cleaned = super().clean()
         if self.instance.pk:
@@ -103,8 +144,34 @@ class ArticleAdminForm(forms.ModelForm):
         return cleaned
 
 
+class BylineFormSet(forms.BaseInlineFormSet):
+    """An article that has gone to the desk or out keeps at least one byline."""
+
+    def clean(self):
+        super().clean()
+        if self.instance.status in (Status.DRAFT, Status.RETURNED):
+            return  # a draft may be saved unsigned; the workflow asks at "submit"
+        # Rows the post leaves out stay as they are, so count what the save
+        # leaves: the existing bylines not deleted, plus the new ones.
+        deleted = {
+            form.instance.pk
+            for form in self.initial_forms
+            if self._should_delete_form(form)
+        }
+        kept = self.get_queryset().exclude(pk__in=deleted).exists() or any(
+            form.cleaned_data.get("author") and not self._should_delete_form(form)
+            for form in self.extra_forms
+        )
+        if not kept:
+            raise ValidationError(
+                _("Bài đã gửi biên tập hoặc đã xuất bản phải có ít nhất một tác giả."),
+                code="byline_required",
+            )
+
+
 class BylineInline(admin.TabularInline):
     model = ArticleAuthor
+    formset = BylineFormSet
     extra = 1
     autocomplete_fields = ["author"]
     fields = ["author", "position"]
@@ -150,7 +217,7 @@ class WorkflowStatusFilter(admin.SimpleListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(ViewerMixin, admin.ModelAdmin):
     form = ArticleAdminForm
     change_form_template = "admin/articles/article/change_form.html"
     list_display = [
@@ -260,6 +327,7 @@ class ArticleAdmin(admin.ModelAdmin):
             "created_at",
             "updated_by",
             "updated_at",
+            "related_picks",
         ]
         if not user.has_perm("articles.publish_article"):
             fields.append("published_at")
@@ -275,17 +343,34 @@ class ArticleAdmin(admin.ModelAdmin):
         """Drop the form-only fields where there is no form to fill."""
         editable = self.has_change_permission(request, obj) if obj else True
         drop = set()
+        swap = {}
         if not editable:
             drop |= {"seen_version", "mark_updated"}
+            # Read-only, Django would list every pick; this lists those the
+            # viewer may open.
+            swap["related_articles"] = "related_picks"
         if obj is None or not request.user.has_perm("articles.edit_any_article"):
             drop.add("mark_updated")
         return [
             (
                 name,
-                {**options, "fields": [f for f in options["fields"] if f not in drop]},
+                {
+                    **options,
+                    "fields": [
+                        swap.get(f, f) for f in options["fields"] if f not in drop
+                    ],
+                },
             )
             for name, options in super().get_fieldsets(request, obj)
         ]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "related_articles":
+            # The same articles the changelist and the autocomplete offer: a
+            # reporter cannot pick, or read back the title of, someone else's
+            # draft by posting its id.
+            kwargs["queryset"] = Article.objects.editable_by(request.user)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def has_change_permission(self, request, obj=None):
         if not super().has_change_permission(request, obj):
@@ -326,6 +411,11 @@ class ArticleAdmin(admin.ModelAdmin):
     def byline_names(self, obj):
         return ", ".join(a.name for a in obj.byline)
 
+    @admin.display(description=Article._meta.get_field("related_articles").verbose_name)
+    def related_picks(self, obj):
+        picks = visible_to_viewer(obj, obj.related_articles.all())
+        return ", ".join(article.title for article in picks) or "—"
+
     # -- saving -------------------------------------------------------------------
 
     def save_model(self, request, obj, form, change):
@@ -351,6 +441,25 @@ class ArticleAdmin(admin.ModelAdmin):
             item.delete()
         formset.save_m2m()
 
+    def response_change(self, request, obj):
+        """After a save from a workflow button, confirm that step.
+
+        The buttons submit the whole form, so what was typed is saved first;
+        the step itself still goes through its confirmation (note, time).
+        """
+        transition = TRANSITIONS.get(request.POST.get(WORKFLOW_BUTTON, ""))
+        if transition is None:
+            return super().response_change(request, obj)
+        self.message_user(
+            request,
+            _("Đã lưu “%(title)s”. Xác nhận “%(step)s” dưới đây.")
+            % {"title": obj.title, "step": transition.label},
+            messages.SUCCESS,
+        )
+        return HttpResponseRedirect(
+            reverse("admin:articles_article_transition", args=[obj.pk, transition.name])
+        )
+
     # -- the change page: workflow panel ------------------------------------------
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
@@ -371,11 +480,18 @@ class ArticleAdmin(admin.ModelAdmin):
                 (link, preview_url(link), link.opens.count())
                 for link in article.preview_links.select_related("created_by")[:10]
             ]
+        can_see_log = user.has_perm("articles.view_articletransition")
+        can_see_revisions = user.has_perm("articles.view_revision")
         return {
             "workflow_article": article,
+            "workflow_button": WORKFLOW_BUTTON,
             "transitions": available_transitions(article, user),
-            "transition_log": article.transitions.select_related("by")[:50],
-            "revision_count": article.revisions.count(),
+            "can_see_log": can_see_log,
+            "transition_log": (
+                article.transitions.select_related("by")[:50] if can_see_log else []
+            ),
+            "can_see_revisions": can_see_revisions,
+            "revision_count": article.revisions.count() if can_see_revisions else 0,
             "preview_links": links,
             "can_make_preview_links": user.has_perm("articles.add_previewlink")
             and not article.is_published(),
@@ -462,13 +578,20 @@ class ArticleAdmin(admin.ModelAdmin):
             "transition": transition,
             "form": form,
             "allowed": transition in available_transitions(article, request.user),
+            "not_ready": not_ready(transition, article),
         }
         return TemplateResponse(
             request, "admin/articles/article/transition.html", context
         )
 
-    def revisions_view(self, request, object_id):
+    def _revisions_or_403(self, request, object_id):
         article = self._article_or_404(request, object_id)
+        if not request.user.has_perm("articles.view_revision"):
+            raise PermissionDenied
+        return article
+
+    def revisions_view(self, request, object_id):
+        article = self._revisions_or_403(request, object_id)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -482,7 +605,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def revision_view(self, request, object_id, number):
         """A revision against the current article; POST restores it."""
-        article = self._article_or_404(request, object_id)
+        article = self._revisions_or_403(request, object_id)
         revision = get_object_or_404(Revision, article=article, number=number)
         if request.method == "POST":
             if not self.has_change_permission(request, article):

@@ -15,8 +15,10 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -24,6 +26,11 @@ from django.views.decorators.http import require_POST
 from .models import BlockedTerm, Comment
 from .services import comments_set_status
 from .spam import is_ip_or_hash, normalise_blocked_value
+
+# What the queue shows of a comment's text and its article's title; the whole
+# comment is one click away, the whole title in the link's tooltip.
+EXCERPT_CHARS = 120
+TITLE_CHARS = 60
 
 STATUS_RANK = Case(
     When(status=Comment.Status.PENDING, then=Value(0)),
@@ -79,11 +86,13 @@ def _count(**filters):
 
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
+    # Narrow enough for a 1366 px screen with every column in view (the
+    # layout is in admin/css/moderation.css): name and email share a column,
+    # long texts are cut, headers wrap.
     list_display = [
         "quick_approve",
         "status",
-        "name",
-        "email",
+        "sender",
         "excerpt",
         "article_link",
         "created_at",
@@ -91,7 +100,7 @@ class CommentAdmin(admin.ModelAdmin):
         "repeat_poster",
         "spam_signals",
     ]
-    list_display_links = ["name"]
+    list_display_links = ["sender"]
     list_filter = [QueueStatusFilter, "created_at"]
     list_select_related = ["article", "article__category"]
     list_per_page = 50
@@ -122,6 +131,9 @@ class CommentAdmin(admin.ModelAdmin):
         "moderated_by",
     ]
     actions = ["approve", "reject", "mark_spam", "block_senders"]
+
+    class Media:
+        css = {"all": ["admin/css/moderation.css"]}
 
     def get_queryset(self, request):
         return (
@@ -189,14 +201,26 @@ class CommentAdmin(admin.ModelAdmin):
             _("Duyệt"),
         )
 
+    @admin.display(description=_("người gửi"), ordering="name")
+    def sender(self, obj):
+        return format_html(
+            '{}<br><span class="nr-comment-email">{}</span>', obj.name, obj.email
+        )
+
     @admin.display(description=_("nội dung"))
     def excerpt(self, obj):
-        return obj.body if len(obj.body) <= 160 else obj.body[:157] + "…"
+        return Truncator(obj.body).chars(EXCERPT_CHARS)
 
     @admin.display(description=_("bài viết"), ordering="article__title")
     def article_link(self, obj):
         url = reverse("admin:articles_article_change", args=[obj.article_id])
-        return format_html('<a href="{}">{}</a>', url, obj.article.title)
+        title = obj.article.title
+        return format_html(
+            '<a href="{}" title="{}">{}</a>',
+            url,
+            title,
+            Truncator(title).chars(TITLE_CHARS),
+        )
 
     @admin.display(description=_("người gửi quen"), ordering="previous")
     def repeat_poster(self, obj):
@@ -211,7 +235,11 @@ class CommentAdmin(admin.ModelAdmin):
     def spam_signals(self, obj):
         if not obj.spam_reasons:
             return obj.spam_score
-        return format_html("{} ({})", obj.spam_score, obj.spam_reasons)
+        return format_html(
+            '{} <span class="nr-spam-reasons">({})</span>',
+            obj.spam_score,
+            obj.spam_reasons,
+        )
 
     def _set_status(self, request, queryset, status):
         changed = comments_set_status(comments=queryset, status=status, by=request.user)
@@ -237,16 +265,25 @@ class CommentAdmin(admin.ModelAdmin):
         self._set_status(request, queryset, Comment.Status.SPAM)
 
     @admin.action(
-        description=_("Chặn người gửi (email và IP) và đánh dấu spam"),
+        description=_("Chặn người gửi (email; IP có thời hạn) và đánh dấu spam"),
         permissions=["change"],
     )
     def block_senders(self, request, queryset):
+        """Block the emails until removed, the IPs for ``COMMENT_IP_BLOCK_DAYS``:
+        an IP is often shared by many readers, so it only weighs a little and
+        its block is renewed, not made permanent, when blocked again."""
+        ends = BlockedTerm.default_ip_expiry()
         for email, ip_hash in set(queryset.values_list("email", "ip_hash")):
             BlockedTerm.objects.get_or_create(kind=BlockedTerm.Kind.EMAIL, value=email)
             if ip_hash:
-                BlockedTerm.objects.get_or_create(
-                    kind=BlockedTerm.Kind.IP, value=ip_hash
+                entry, created = BlockedTerm.objects.get_or_create(
+                    kind=BlockedTerm.Kind.IP,
+                    value=ip_hash,
+                    defaults={"expires_at": ends},
                 )
+                if not created and entry.expires_at < ends:
+                    entry.expires_at = ends
+                    entry.save(update_fields=["expires_at"])
         self._set_status(request, queryset, Comment.Status.SPAM)
 
     def save_model(self, request, obj, form, change):
@@ -258,16 +295,25 @@ class CommentAdmin(admin.ModelAdmin):
 
 @admin.register(BlockedTerm)
 class BlockedTermAdmin(admin.ModelAdmin):
-    list_display = ["kind", "shown_value", "note", "created_at"]
+    list_display = ["kind", "shown_value", "note", "created_at", "expiry"]
     list_filter = ["kind"]
     search_fields = ["value", "note"]
-    fields = ["kind", "value", "note"]
+    fields = ["kind", "value", "note", "expires_at"]
 
     @admin.display(description=_("giá trị"), ordering="value")
     def shown_value(self, obj):
         if obj.kind == BlockedTerm.Kind.IP:
             return _("IP đã băm %(h)s…") % {"h": obj.value[:8]}
         return obj.value
+
+    @admin.display(description=_("hết hạn"), ordering="expires_at")
+    def expiry(self, obj):
+        if obj.expires_at is None:
+            return _("đến khi xóa")
+        when = date_format(timezone.localtime(obj.expires_at), "SHORT_DATETIME_FORMAT")
+        if not obj.is_active():
+            return _("đã hết hạn %(when)s") % {"when": when}
+        return when
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)

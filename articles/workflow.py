@@ -7,8 +7,10 @@
     published / unpublished ─takedown─▶ taken_down (final; answers 410)
 
 Every step goes through ``article_transition``, which checks the permission,
-the ownership and the current status before writing anything, writes the new
-status and a log entry in one transaction, and refuses with a message otherwise.
+the ownership and the current status, then that the article is ready for the
+step (a byline before it goes to the desk or out; alt text on every photo
+before it is published), before writing anything; it writes the new status and
+a log entry in one transaction, and refuses with a message otherwise.
 """
 
 from dataclasses import dataclass
@@ -34,6 +36,9 @@ class Transition:
     note_required: bool = False
     # Reporters may take this step on their own articles only.
     own_articles: bool = False
+    # The step puts the article before an editor or a reader, who must see
+    # whose it is (and the page's JSON-LD must name an author).
+    needs_byline: bool = False
 
 
 TRANSITIONS = {
@@ -46,6 +51,7 @@ TRANSITIONS = {
             Status.SUBMITTED,
             "articles.submit_article",
             own_articles=True,
+            needs_byline=True,
         ),
         Transition(
             "approve",
@@ -53,6 +59,7 @@ TRANSITIONS = {
             (Status.SUBMITTED,),
             Status.APPROVED,
             "articles.approve_article",
+            needs_byline=True,
         ),
         Transition(
             "return",
@@ -68,6 +75,7 @@ TRANSITIONS = {
             (Status.APPROVED,),
             Status.PUBLISHED,
             "articles.publish_article",
+            needs_byline=True,
         ),
         Transition(
             "unpublish",
@@ -116,6 +124,24 @@ def may_take(transition: Transition, article: Article, user) -> str | None:
     return None
 
 
+def not_ready(transition: Transition, article: Article) -> str | None:
+    """Why ``article``, as it stands, cannot take ``transition`` yet, or None.
+
+    Unlike ``may_take`` this is about the article's content, which its writer
+    can fix, so the admin still offers the step and explains the refusal.
+    """
+    if transition.needs_byline and not article.bylines.exists():
+        return _(
+            "Bài chưa có tác giả: hãy thêm ít nhất một tác giả ở mục “Tác giả” "
+            "rồi lưu bài trước khi “%(step)s”."
+        ) % {"step": transition.label}
+    if transition.name == "publish":
+        problems = article.missing_alt_errors()
+        if problems:
+            return " ".join(str(m) for m in problems.values())
+    return None
+
+
 def available_transitions(article: Article, user) -> list[Transition]:
     """The steps ``user`` may take on ``article`` now, for the admin's buttons."""
     return [t for t in TRANSITIONS.values() if may_take(t, article, user) is None]
@@ -133,9 +159,10 @@ def article_transition(
     """Take the workflow step ``name`` on ``article`` as user ``by``.
 
     Raises ``WorkflowError`` (and writes nothing) when the step is unknown, not
-    allowed to the user, not possible from the article's status, or lacks its
-    required note. ``publish_at`` schedules a publication; without it the
-    article is published now (or keeps a future time an editor already set).
+    allowed to the user, not possible from the article's status, lacks its
+    required note, or the article is not ready for it (``not_ready``).
+    ``publish_at`` schedules a publication; without it the article is
+    published now (or keeps a future time an editor already set).
     """
     transition = TRANSITIONS.get(name)
     if transition is None:
@@ -151,10 +178,9 @@ def article_transition(
             _("“%(step)s” cần ghi chú lý do.") % {"step": transition.label}
         )
 
-    if name == "publish":
-        problems = article.missing_alt_errors()
-        if problems:
-            raise WorkflowError(" ".join(str(m) for m in problems.values()))
+    reason = not_ready(transition, article)
+    if reason:
+        raise WorkflowError(reason)
 
     previous = article.status
     article.status = transition.target

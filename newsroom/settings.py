@@ -66,7 +66,8 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "csp",
     "django_otp",
-    "django_otp.plugins.otp_totp",
+    # django_otp.plugins.otp_totp, with Vietnamese admin labels.
+    "newsroom.apps.TwoFactorConfig",
     "django_prose_editor",
     "taggit",
     "articles",

@@ -32,5 +32,13 @@ def article_form_data(article=None, **overrides):
                 "seen_version": article.version,
             }
         )
+        # The byline rows as the form shows them, so a save keeps them.
+        bylines = list(article.bylines.order_by("position", "pk"))
+        data["bylines-TOTAL_FORMS"] = data["bylines-INITIAL_FORMS"] = str(len(bylines))
+        for number, line in enumerate(bylines):
+            data[f"bylines-{number}-id"] = line.pk
+            data[f"bylines-{number}-article"] = article.pk
+            data[f"bylines-{number}-author"] = line.author_id
+            data[f"bylines-{number}-position"] = line.position
     data.update(overrides)
     return data

@@ -1,15 +1,29 @@
-"""The admin landing page's "what waits for me" panel."""
+"""The admin landing page's "what waits for me" panels."""
 
 from datetime import timedelta
 
 from django import template
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
-from ..models import Article
+from ..models import Article, Comment
 
 register = template.Library()
 LIMIT = 10
+
+
+@register.inclusion_tag("admin/includes/moderation_waiting.html", takes_context=True)
+def moderation_waiting(context):
+    """How many comments wait, for whoever may moderate them (one COUNT)."""
+    user = context["request"].user
+    if not user.has_perm("articles.change_comment"):
+        return {"waiting": None}
+    return {
+        "waiting": Comment.objects.pending().count(),
+        "queue_url": reverse("admin:articles_comment_changelist")
+        + f"?trang_thai={Comment.Status.PENDING}",
+    }
 
 
 @register.inclusion_tag("admin/includes/dashboard.html", takes_context=True)

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.conf import settings
 from django.urls import reverse
@@ -207,3 +209,14 @@ def test_marking_articles_featured_in_bulk_refreshes_the_home_page(
             {"action": "unmark_featured", "_selected_action": [chosen.pk]},
         )
     assert "Tin mới nhất" in lead(reader)
+
+
+def test_two_factor_devices_are_labelled_in_vietnamese(editor):
+    """django-otp's own labels are English; the admin shows ours."""
+    html = editor.get(reverse("admin:index")).content.decode()
+    text = re.sub(r"<[^>]*>", " ", html)  # what is read, not class names or URLs
+    assert "Xác thực hai bước" in text and "Thiết bị xác thực (TOTP)" in text
+    for english in ["OTP_TOTP", "Otp_Totp", "TOTP devices", "TOTP device"]:
+        assert english.casefold() not in text.casefold(), english
+    listing = editor.get(reverse("admin:otp_totp_totpdevice_changelist"))
+    assert "Chọn thiết bị TOTP để thay đổi" in listing.content.decode()

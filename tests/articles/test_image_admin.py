@@ -7,10 +7,17 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from articles import roles
 from articles.importer import figure_html
 from articles.models import Image
 from tests import images as make
-from tests.factories import ImageFactory, PublishedArticleFactory, StaffFactory
+from tests.factories import (
+    ArticleFactory,
+    ImageFactory,
+    PublishedArticleFactory,
+    StaffFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -134,3 +141,137 @@ def test_admin_image_pages_need_a_login(client):
     for url in [UPLOAD_MANY, PICKER]:
         response = client.get(url)
         assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+# -- who may edit a photo: its uploader until readers see it, editors always ----
+
+
+def member(role, **kwargs):
+    from django.contrib.auth.models import Group
+
+    user = UserFactory(is_staff=True, **kwargs)
+    user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+def photo_form_data(photo, **overrides):
+    return {
+        "alt": photo.alt,
+        "caption": photo.caption,
+        "credit": photo.credit,
+        "focal_x": photo.focal_x,
+        "focal_y": photo.focal_y,
+        "rights": photo.rights,
+        "rights_expires_at": "",
+        **overrides,
+    }
+
+
+def edit_photo(client, photo):
+    """Post a new caption, alt, credit and focal point; True if it was saved."""
+    url = reverse("admin:articles_image_change", args=[photo.pk])
+    response = client.post(
+        url,
+        photo_form_data(
+            photo,
+            caption="Chú thích sửa",
+            alt="Alt sửa",
+            credit="Nguồn sửa",
+            focal_x=20,
+        ),
+    )
+    photo.refresh_from_db()
+    saved = (photo.caption, photo.alt, photo.credit, photo.focal_x) == (
+        "Chú thích sửa",
+        "Alt sửa",
+        "Nguồn sửa",
+        20,
+    )
+    assert response.status_code == (302 if saved else 403)
+    return saved
+
+
+# Whether each role may edit a photo it did not upload, in each place it is used.
+USES = ["unused", "in_a_draft", "in_a_published_article", "in_a_scheduled_article"]
+OTHERS_PHOTO = {
+    roles.REPORTER: dict.fromkeys(USES, False),
+    roles.EDITOR: dict.fromkeys(USES, True),
+    roles.MANAGING_EDITOR: dict.fromkeys(USES, True),
+    roles.MODERATOR: dict.fromkeys(USES, False),
+}
+# ... and a photo it uploaded itself.
+OWN_PHOTO = {
+    **OTHERS_PHOTO,
+    roles.REPORTER: {
+        "unused": True,
+        "in_a_draft": True,
+        "in_a_published_article": False,
+        "in_a_scheduled_article": False,
+    },
+}
+
+
+def photo_used(use, **kwargs):
+    photo = ImageFactory(**kwargs)
+    if use == "in_a_draft":
+        ArticleFactory(cover=photo)
+    elif use == "in_a_published_article":
+        PublishedArticleFactory(body=figure_html(photo))
+    elif use == "in_a_scheduled_article":
+        PublishedArticleFactory(
+            cover=photo, published_at=timezone.now() + timedelta(hours=2)
+        )
+    return photo
+
+
+def test_every_role_is_in_the_photo_matrix():
+    assert set(OWN_PHOTO) == set(OTHERS_PHOTO) == set(roles.ROLES)
+
+
+@pytest.mark.parametrize("use", USES)
+@pytest.mark.parametrize("role", list(roles.ROLES))
+def test_who_may_edit_a_photo_they_uploaded(client, role, use):
+    user = member(role)
+    photo = photo_used(use, uploaded_by=user)
+    client.force_login(user)
+    assert edit_photo(client, photo) is OWN_PHOTO[role][use]
+
+
+@pytest.mark.parametrize("use", USES)
+@pytest.mark.parametrize("role", list(roles.ROLES))
+def test_who_may_edit_someone_elses_photo(client, role, use):
+    photo = photo_used(use, uploaded_by=member(roles.REPORTER))
+    client.force_login(member(role))
+    assert edit_photo(client, photo) is OTHERS_PHOTO[role][use]
+
+
+def test_a_reporter_lands_on_an_editable_page_after_uploading(client):
+    reporter = member(roles.REPORTER)
+    client.force_login(reporter)
+    response = client.post(
+        reverse("admin:articles_image_add"),
+        {
+            **photo_form_data(Image(), caption="", alt="", credit=""),
+            "file": SimpleUploadedFile("anh.jpg", make.jpeg(400, 300)),
+            "_continue": "1",
+        },
+    )
+    photo = Image.objects.get()
+    assert photo.uploaded_by == reporter
+    assert response["Location"] == reverse(
+        "admin:articles_image_change", args=[photo.pk]
+    )
+    html = client.get(response["Location"]).content.decode()
+    assert 'name="caption"' in html and 'name="alt"' in html and 'name="_save"' in html
+    assert edit_photo(client, photo)
+
+
+def test_the_uploader_is_told_why_a_published_photo_is_locked(client):
+    reporter = member(roles.REPORTER)
+    photo = photo_used("in_a_published_article", uploaded_by=reporter)
+    client.force_login(reporter)
+    html = client.get(
+        reverse("admin:articles_image_change", args=[photo.pk])
+    ).content.decode()
+    assert 'name="caption"' not in html
+    assert "Ảnh đã dùng trong bài đã xuất bản: chỉ biên tập viên sửa được" in html

@@ -1,10 +1,15 @@
 """The moderation queue in the admin, the blocklist admin and moderator email."""
 
+from datetime import timedelta
+
 import pytest
 from django.contrib.auth.models import Permission
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 
+from articles import roles
 from articles.models import Article, BlockedTerm, Comment
 from articles.notify import notify_moderators
 from articles.services import comment_create
@@ -195,6 +200,66 @@ class TestBulkActions:
         comment.refresh_from_db()
         assert comment.status == Comment.Status.SPAM
 
+    def test_blocking_a_sender_on_a_shared_ip_spares_the_neighbours(
+        self, mod_client, article, time_machine, settings
+    ):
+        nat = "100.64.12.34"  # a mobile network's carrier-grade NAT
+        time_machine.move_to(timezone.now(), tick=False)
+        spam = CommentFactory(
+            article=article, email="keo@example.com", ip_hash=hash_ip(nat)
+        )
+        mod_client.post(
+            QUEUE, {"action": "block_senders", "_selected_action": [spam.pk]}
+        )
+        ip_block = BlockedTerm.objects.get(kind=BlockedTerm.Kind.IP)
+        days = timedelta(days=settings.COMMENT_IP_BLOCK_DAYS)
+        assert ip_block.expires_at == timezone.now() + days
+        assert BlockedTerm.objects.get(kind=BlockedTerm.Kind.EMAIL).expires_at is None
+
+        def neighbour(body):
+            return comment_create(
+                article=article,
+                name="Hàng xóm",
+                email="hang.xom@example.com",
+                body=body,
+                ip=nat,
+            )
+
+        during = neighbour("Cảm ơn tòa soạn đã đưa tin kịp thời.")
+        assert during.status == Comment.Status.PENDING
+        assert "từng gửi spam" not in during.spam_reasons
+
+        time_machine.shift(days + timedelta(seconds=1))
+        after = neighbour("Mong có thêm bài về giao thông công cộng.")
+        assert after.status == Comment.Status.PENDING
+        assert "IP bị chặn" not in after.spam_reasons
+        again = comment_create(
+            article=article,
+            name="Nhà cái",
+            email="keo@example.com",
+            body="Một tuần sau, vẫn người ấy.",
+            ip="198.51.100.7",
+        )
+        assert again.status == Comment.Status.SPAM
+        assert "email bị chặn" in again.spam_reasons
+
+    def test_blocking_again_renews_an_ip_block(self, mod_client, article, settings):
+        ip_hash = hash_ip("10.0.0.5")
+        old = BlockedTerm.objects.create(
+            kind=BlockedTerm.Kind.IP,
+            value=ip_hash,
+            expires_at=timezone.now() - timedelta(days=1),
+        )
+        comment = CommentFactory(article=article, ip_hash=ip_hash)
+        mod_client.post(
+            QUEUE, {"action": "block_senders", "_selected_action": [comment.pk]}
+        )
+        old.refresh_from_db()
+        assert old.is_active()
+        assert old.expires_at > timezone.now() + timedelta(
+            days=settings.COMMENT_IP_BLOCK_DAYS - 1
+        )
+
     def test_deleting_approved_comments_recounts(self, mod_client, article):
         comments = ApprovedCommentFactory.create_batch(2, article=article)
         mod_client.post(
@@ -219,6 +284,48 @@ class TestBlocklistAdmin:
         assert entry.value == hash_ip("203.0.113.9")
         listing = mod_client.get("/admin/articles/blockedterm/").text
         assert "203.0.113.9" not in listing
+
+    def test_ip_blocks_expire_and_word_and_email_blocks_do_not(
+        self, mod_client, settings, time_machine
+    ):
+        time_machine.move_to(timezone.now(), tick=False)
+        mod_client.post(
+            "/admin/articles/blockedterm/add/", {"kind": "ip", "value": "203.0.113.9"}
+        )
+        mod_client.post(
+            "/admin/articles/blockedterm/add/", {"kind": "email", "value": "a@b.vn"}
+        )
+        ip_block = BlockedTerm.objects.get(kind="ip")
+        days = timedelta(days=settings.COMMENT_IP_BLOCK_DAYS)
+        assert ip_block.expires_at == timezone.now() + days
+        assert BlockedTerm.objects.get(kind="email").expires_at is None
+        listing = mod_client.get("/admin/articles/blockedterm/").text
+        assert "đến khi xóa" in listing
+        shown = date_format(
+            timezone.localtime(ip_block.expires_at), "SHORT_DATETIME_FORMAT"
+        )
+        assert shown in listing
+
+        response = mod_client.post(
+            "/admin/articles/blockedterm/add/",
+            {
+                "kind": "word",
+                "value": "cá độ",
+                "expires_at_0": "01/01/2030",
+                "expires_at_1": "00:00",
+            },
+        )
+        assert response.status_code == 200
+        assert "Chỉ chặn IP mới có hạn" in response.text
+        assert not BlockedTerm.objects.filter(kind="word").exists()
+
+    def test_an_expired_ip_block_says_so(self, mod_client):
+        BlockedTerm.objects.create(
+            kind="ip",
+            value="203.0.113.9",
+            expires_at=timezone.now() - timedelta(hours=1),
+        )
+        assert "đã hết hạn" in mod_client.get("/admin/articles/blockedterm/").text
 
     def test_same_ip_twice_is_a_form_error_not_a_500(self, mod_client):
         BlockedTerm.objects.create(kind="ip", value="203.0.113.9")
@@ -291,3 +398,52 @@ class TestNotification:
         call_command("notify_moderators", stdout=out)
         assert out.getvalue().startswith("1 ")
         assert len(mail.outbox) == 1
+
+
+class TestAdminHome:
+    """Whoever may moderate sees on the admin's home how many comments wait."""
+
+    @staticmethod
+    def member(role):
+        from django.contrib.auth.models import Group
+
+        user = UserFactory(is_staff=True)
+        user.groups.add(Group.objects.get(name=role))
+        return user
+
+    @pytest.mark.parametrize(
+        ("role", "shown"),
+        [
+            (roles.MODERATOR, True),
+            (roles.MANAGING_EDITOR, True),
+            (roles.EDITOR, False),
+            (roles.REPORTER, False),
+        ],
+    )
+    def test_the_pending_count_links_to_the_queue(self, client, article, role, shown):
+        CommentFactory.create_batch(3, article=article)
+        ApprovedCommentFactory(article=article)
+        CommentFactory(article=article, status=Comment.Status.SPAM)
+        client.force_login(self.member(role))
+        html = client.get(reverse("admin:index")).text
+        link = f'<a href="{QUEUE}?trang_thai=pending">3 bình luận chờ duyệt</a>'
+        assert (link in html) is shown
+
+    def test_a_superuser_sees_it_too(self, client, article):
+        CommentFactory(article=article)
+        client.force_login(StaffFactory())
+        assert "1 bình luận chờ duyệt" in client.get(reverse("admin:index")).text
+
+    def test_the_count_costs_the_same_queries_however_many_wait(
+        self, client, article, django_assert_num_queries
+    ):
+        client.force_login(self.member(roles.MODERATOR))
+        CommentFactory(article=article)
+        client.get(reverse("admin:index"))
+        # Session, user, two for permissions, two for "Cấu hình trang" (may one
+        # be added), the recent actions, and one COUNT of the pending comments.
+        with django_assert_num_queries(8):
+            assert "1 bình luận chờ duyệt" in client.get(reverse("admin:index")).text
+        CommentFactory.create_batch(40, article=article)
+        with django_assert_num_queries(8):
+            assert "41 bình luận chờ duyệt" in client.get(reverse("admin:index")).text

@@ -4,19 +4,20 @@ from datetime import timedelta
 
 import pytest
 import time_machine
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
 from articles import roles
-from articles.models import Article, ArticleTransition, Revision
+from articles.models import Article, ArticleTransition, Image, Revision
 from articles.workflow import TRANSITIONS, WorkflowError, article_transition
 from tests.admin_forms import article_form_data
 from tests.factories import (
     ArticleFactory,
     AuthorFactory,
     CategoryFactory,
+    ImageFactory,
     PublishedArticleFactory,
     UserFactory,
 )
@@ -113,6 +114,489 @@ def test_permission_matrix_through_the_admin(client, actor, name, state):
         assert response.status_code in (302, 403, 404)
         assert article.status == state
         assert not logged.exists()
+
+
+# -- the article form, role by role ---------------------------------------------
+#
+# What each role finds on the article form, written out independently of
+# articles.roles and ArticleAdmin: its inlines ("edit" or "view"), and the fields
+# it may fill in on a new article (a change adds "mark_updated" for editors).
+
+FORM_FIELDSETS = [
+    None,
+    "Ảnh đại diện",
+    "Đừng bỏ lỡ (chọn tay)",
+    "Xuất bản",
+    "SEO",
+    "Thông tin",
+]
+WRITING = {
+    "title",
+    "slug",
+    "category",
+    "sapo",
+    "body",
+    "tags",
+    "seen_version",
+    "cover",
+    "cover_caption",
+    "related_articles",
+    "seo_title",
+    "seo_description",
+}
+FORM_EXPECTED = {
+    roles.REPORTER: {"inlines": {"bylines": "edit"}, "fields": WRITING},
+    roles.EDITOR: {
+        "inlines": {"bylines": "edit", "corrections": "edit"},
+        "fields": WRITING | {"published_at", "featured", "comments_enabled"},
+    },
+    roles.MANAGING_EDITOR: {
+        "inlines": {"bylines": "edit", "corrections": "edit"},
+        "fields": WRITING
+        | {"published_at", "featured", "comments_enabled", "embargo_until"},
+    },
+    roles.MODERATOR: None,  # no article form at all
+}
+
+
+def inlines_on(response) -> dict[str, str]:
+    return {
+        inline.formset.prefix: (
+            "edit"
+            if inline.has_add_permission and inline.has_change_permission
+            else "view"
+        )
+        for inline in response.context["inline_admin_formsets"]
+    }
+
+
+def editable_fields(adminform) -> set[str]:
+    return {
+        field.field.name
+        for fieldset in adminform
+        for line in fieldset
+        for field in line
+        if not field.is_readonly
+    }
+
+
+def byline_rows(*authors, start=0) -> dict:
+    data = {}
+    for number, author in enumerate(authors, start=start):
+        data[f"bylines-{number}-author"] = author.pk
+        data[f"bylines-{number}-position"] = number
+    return data
+
+
+def test_every_role_is_in_the_form_matrix():
+    assert set(FORM_EXPECTED) == set(roles.ROLES)
+
+
+@pytest.mark.parametrize("role", list(FORM_EXPECTED))
+def test_article_form_shows_each_role_its_inlines_and_fields(client, role):
+    user = member(role)
+    expected = FORM_EXPECTED[role]
+    mine = ArticleFactory(created_by=user)
+    login(client, user)
+    add = client.get(reverse("admin:articles_article_add"))
+    change = client.get(reverse("admin:articles_article_change", args=[mine.pk]))
+    if expected is None:
+        assert (add.status_code, change.status_code) == (403, 403)
+        return
+    assert (add.status_code, change.status_code) == (200, 200)
+    for response, extra in [(add, set()), (change, {"mark_updated"})]:
+        assert inlines_on(response) == expected["inlines"]
+        adminform = response.context["adminform"]
+        assert [fieldset.name for fieldset in adminform] == FORM_FIELDSETS
+        if not user.has_perm("articles.edit_any_article"):
+            extra = set()
+        assert editable_fields(adminform) == expected["fields"] | extra
+        assert "Tác giả (theo thứ tự trên bài)" in response.content.decode()
+
+
+@pytest.mark.parametrize("role", [r for r, e in FORM_EXPECTED.items() if e])
+def test_each_writing_role_saves_bylines_and_its_inlines_through_the_admin(
+    client, role
+):
+    user = member(role)
+    first, second, third = AuthorFactory(), AuthorFactory(), AuthorFactory()
+    login(client, user)
+    response = client.post(
+        reverse("admin:articles_article_add"),
+        article_form_data(
+            category=CategoryFactory().pk,
+            **{"bylines-TOTAL_FORMS": "2", **byline_rows(first, second)},
+        ),
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    article = Article.objects.get()
+    assert article.byline == [first, second]
+    assert article.created_by == user
+
+    # Then, on the change form: drop the first name, add a third, and (where
+    # the role has the inline) a correction.
+    data = article_form_data(
+        article,
+        **{
+            "bylines-0-DELETE": "on",
+            "bylines-TOTAL_FORMS": "3",
+            **byline_rows(third, start=2),
+            "corrections-TOTAL_FORMS": "1",
+            "corrections-0-kind": "correction",
+            "corrections-0-text": "Sửa tên đơn vị.",
+        },
+    )
+    response = client.post(
+        reverse("admin:articles_article_change", args=[article.pk]), data
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    article.refresh_from_db()
+    assert article.byline == [second, third]
+    has_corrections = "corrections" in FORM_EXPECTED[role]["inlines"]
+    assert article.corrections.count() == (1 if has_corrections else 0)
+
+
+# The side views the article form calls: its autocompletes and the photo picker.
+FORM_SIDE_VIEWS = [
+    ("article", "category"),
+    ("article", "cover"),
+    ("article", "related_articles"),
+    ("articleauthor", "author"),
+    ("taggedarticle", "tag"),
+]
+
+
+@pytest.mark.parametrize("role", [r for r, e in FORM_EXPECTED.items() if e])
+def test_each_writing_role_can_use_the_forms_side_views(client, role):
+    user = member(role)
+    ArticleFactory(created_by=user).tags.add("Hà Nội")
+    ImageFactory()
+    login(client, user)
+    for model_name, field_name in FORM_SIDE_VIEWS:
+        response = client.get(
+            reverse("admin:autocomplete"),
+            {
+                "app_label": "articles",
+                "model_name": model_name,
+                "field_name": field_name,
+                "term": "",
+            },
+        )
+        assert response.status_code == 200, (model_name, field_name)
+        assert response.json()["results"], (model_name, field_name)
+    assert client.get(reverse("admin:articles_image_picker")).status_code == 200
+
+
+def test_revisions_and_the_log_follow_their_permissions(client):
+    reporter = member(roles.REPORTER)
+    article = ArticleFactory(created_by=reporter, status=S.SUBMITTED)
+    article_transition(
+        article=article, name="return", by=member(roles.EDITOR), note="Thiếu nguồn"
+    )
+    Revision.objects.create(article=article, number=1, title=article.title)
+    change = reverse("admin:articles_article_change", args=[article.pk])
+    revisions = reverse("admin:articles_article_revisions", args=[article.pk])
+
+    html = login(client, reporter).get(change).content.decode()
+    assert "Thiếu nguồn" in html and f'href="{revisions}"' in html
+    assert client.get(revisions).status_code == 200
+
+    # Without the two view permissions, neither the log nor the versions.
+    user = UserFactory(is_staff=True)
+    user.user_permissions.set(
+        Permission.objects.filter(
+            codename__in=["view_article", "change_article", "edit_any_article"]
+        )
+    )
+    html = login(client, user).get(change).content.decode()
+    assert "Nhật ký biên tập" not in html and "Thiếu nguồn" not in html
+    assert f'href="{revisions}"' not in html
+    assert client.get(revisions).status_code == 403
+
+
+def test_a_reporter_sees_the_byline_of_a_submitted_article_read_only(client):
+    reporter = member(roles.REPORTER)
+    article = ArticleFactory(created_by=reporter, status=S.SUBMITTED)
+    response = login(client, reporter).get(
+        reverse("admin:articles_article_change", args=[article.pk])
+    )
+    assert inlines_on(response) == {"bylines": "view"}
+    assert article.byline[0].name in response.content.decode()
+
+
+def test_a_reporter_cannot_sign_someone_elses_article(client):
+    other = ArticleFactory(title="Bài của người khác")
+    author = AuthorFactory()
+    url = reverse("admin:articles_article_change", args=[other.pk])
+    response = login(client, member(roles.REPORTER)).post(
+        url,
+        article_form_data(
+            other, **{"bylines-TOTAL_FORMS": "2", **byline_rows(author, start=1)}
+        ),
+    )
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "admin:index"
+    )
+    assert author not in other.byline
+
+
+# -- what a reporter can read of other people's articles ------------------------
+
+
+class TestReporterReadsOnlyTheirOwn:
+    """The changelist and the autocomplete show a reporter their own articles
+    only; no other path of the article or photo form may name another."""
+
+    @pytest.fixture
+    def reporter(self):
+        return member(roles.REPORTER, username="rep1")
+
+    @pytest.fixture
+    def secret(self):
+        return ArticleFactory(
+            title="SECRET DRAFT of rep2", created_by=member(roles.REPORTER)
+        )
+
+    def test_related_articles_refuses_an_article_the_reporter_cannot_open(
+        self, client, reporter, secret
+    ):
+        mine = ArticleFactory(created_by=reporter)
+        url = reverse("admin:articles_article_change", args=[mine.pk])
+        response = login(client, reporter).post(
+            url, article_form_data(mine, related_articles=[secret.pk])
+        )
+        assert response.status_code == 200
+        assert "related_articles" in response.context["adminform"].form.errors
+        assert not mine.related_articles.exists()
+        assert secret.title not in client.get(url).content.decode()
+        assert secret.title not in response.content.decode()
+
+    def test_an_editors_pick_the_reporter_cannot_open_stays_unseen_and_kept(
+        self, client, reporter, secret
+    ):
+        mine = ArticleFactory(created_by=reporter)
+        own_other = ArticleFactory(created_by=reporter, title="Bài khác của tôi")
+        mine.related_articles.add(secret)
+        url = reverse("admin:articles_article_change", args=[mine.pk])
+        login(client, reporter)
+        html = client.get(url).content.decode()
+        assert secret.title not in html
+        assert f'<option value="{secret.pk}" selected>' not in html
+        response = client.post(
+            url, article_form_data(mine, related_articles=[own_other.pk])
+        )
+        assert response.status_code == 302
+        assert set(mine.related_articles.all()) == {secret, own_other}
+
+        mine.status = S.SUBMITTED  # read-only for the reporter from here
+        mine.save()
+        html = client.get(url).content.decode()
+        assert "Bài khác của tôi" in html and secret.title not in html
+
+    def test_photo_page_lists_only_the_articles_the_user_may_open(
+        self, client, reporter, secret
+    ):
+        photo = ImageFactory(uploaded_by=reporter)
+        mine = ArticleFactory(created_by=reporter, title="Bài của tôi", cover=photo)
+        secret.cover = photo
+        secret.save()
+        url = reverse("admin:articles_image_change", args=[photo.pk])
+        html = login(client, reporter).get(url).content.decode()
+        assert mine.title in html
+        assert secret.title not in html
+        assert reverse("admin:articles_article_change", args=[secret.pk]) not in html
+
+        html = login(client, member(roles.EDITOR)).get(url).content.decode()
+        assert mine.title in html and secret.title in html
+
+    def test_no_choice_on_the_article_or_photo_forms_offers_what_is_hidden(
+        self, rf, reporter, secret
+    ):
+        """Every ModelChoiceField of both forms and their inlines: articles only
+        among those the reporter may open, other models only if they may view
+        them (the shared library, sections, pen names)."""
+        from django.contrib import admin
+        from django.forms import ModelChoiceField
+
+        mine = ArticleFactory(created_by=reporter, cover=ImageFactory())
+        photo = ImageFactory(uploaded_by=reporter)
+        request = rf.get("/")
+        request.user = reporter
+        allowed = set(Article.objects.editable_by(reporter))
+        assert secret not in allowed
+
+        def forms_of(model_admin, obj):
+            yield model_admin.get_form(request, obj)(instance=obj)
+            for formset, _inline in model_admin.get_formsets_with_inlines(request, obj):
+                yield from formset(instance=obj).forms
+
+        checked = []
+        for model, obj in [(Article, None), (Article, mine), (Image, photo)]:
+            model_admin = admin.site._registry[model]
+            for form in forms_of(model_admin, obj):
+                for name, field in form.fields.items():
+                    if not isinstance(field, ModelChoiceField):
+                        continue
+                    opts = field.queryset.model._meta
+                    checked.append(f"{opts.model_name}.{name}")
+                    if opts.model is Article:
+                        assert set(field.queryset) <= allowed, name
+                    else:
+                        assert reporter.has_perm(
+                            f"{opts.app_label}.view_{opts.model_name}"
+                        ), name
+        assert {"article.related_articles", "author.author", "image.cover"} <= set(
+            checked
+        )
+
+
+# -- a byline before the desk or the reader ---------------------------------------
+
+NEEDS_BYLINE = {"submit": S.DRAFT, "approve": S.SUBMITTED, "publish": S.APPROVED}
+
+
+def unsigned(**kwargs):
+    article = ArticleFactory(**kwargs)
+    article.bylines.all().delete()
+    return article
+
+
+@pytest.mark.parametrize("name", list(NEEDS_BYLINE))
+def test_workflow_refuses_to_move_an_unsigned_article(name):
+    article = unsigned(status=NEEDS_BYLINE[name])
+    with pytest.raises(WorkflowError, match="Bài chưa có tác giả"):
+        article_transition(article=article, name=name, by=member(roles.MANAGING_EDITOR))
+    article.refresh_from_db()
+    assert article.status == NEEDS_BYLINE[name]
+    assert not ArticleTransition.objects.exists()
+
+
+@pytest.mark.parametrize("name", list(NEEDS_BYLINE))
+def test_admin_explains_why_an_unsigned_article_cannot_move(client, name):
+    article = unsigned(status=NEEDS_BYLINE[name])
+    login(client, member(roles.MANAGING_EDITOR))
+    confirm = client.get(transition_url(article, name)).content.decode()
+    assert 'class="errornote">Bài chưa có tác giả' in confirm
+    response = client.post(transition_url(article, name), {}, follow=True)
+    assert response.redirect_chain[-1][0] == reverse(
+        "admin:articles_article_change", args=[article.pk]
+    )
+    errors = [m for m in response.context["messages"] if m.level_tag == "error"]
+    assert [str(m) for m in errors] == [
+        f"Bài chưa có tác giả: hãy thêm ít nhất một tác giả ở mục “Tác giả” rồi "
+        f"lưu bài trước khi “{TRANSITIONS[name].label}”."
+    ]
+    article.refresh_from_db()
+    assert article.status == NEEDS_BYLINE[name]
+
+
+def test_a_reporter_saves_an_unsigned_draft_but_cannot_submit_it(client):
+    reporter = member(roles.REPORTER)
+    article = unsigned(created_by=reporter, title="Bản nháp chưa ký")
+    login(client, reporter)
+    response = client.post(
+        reverse("admin:articles_article_change", args=[article.pk]),
+        article_form_data(article, sapo="Đoạn dẫn mới", _workflow="submit"),
+        follow=True,
+    )
+    assert response.status_code == 200
+    article.refresh_from_db()
+    assert article.sapo == "Đoạn dẫn mới"  # the draft itself was saved
+    assert "Bài chưa có tác giả" in response.content.decode()
+    client.post(transition_url(article, "submit"), {})
+    article.refresh_from_db()
+    assert article.status == S.DRAFT
+
+
+@pytest.mark.parametrize("state", [S.SUBMITTED, S.APPROVED, S.PUBLISHED])
+def test_an_article_past_the_draft_keeps_at_least_one_byline(client, state):
+    article = ArticleFactory(status=state, published_at=timezone.now())
+    author = article.byline[0]
+    login(client, member(roles.EDITOR))
+    response = client.post(
+        reverse("admin:articles_article_change", args=[article.pk]),
+        article_form_data(
+            article,
+            **{"bylines-0-DELETE": "on"},
+            published_at_0=timezone.localtime(article.published_at).strftime(
+                "%d/%m/%Y"
+            ),
+            published_at_1=timezone.localtime(article.published_at).strftime("%H:%M"),
+        ),
+    )
+    assert response.status_code == 200
+    assert "phải có ít nhất một tác giả" in response.content.decode()
+    assert article.byline == [author]
+
+
+# -- the workflow buttons save the form first -----------------------------------
+
+
+def test_workflow_buttons_belong_to_the_article_form(client):
+    reporter = member(roles.REPORTER)
+    article = ArticleFactory(created_by=reporter)
+    html = (
+        login(client, reporter)
+        .get(reverse("admin:articles_article_change", args=[article.pk]))
+        .content.decode()
+    )
+    assert (
+        '<button type="submit" class="button" form="article_form" '
+        'name="_workflow" value="submit">Gửi biên tập</button>'
+    ) in html
+    assert 'id="article_form"' in html
+    assert transition_url(article, "submit") not in html
+
+
+def test_workflow_button_saves_the_edits_then_confirms_the_step(client):
+    reporter = member(roles.REPORTER)
+    article = ArticleFactory(created_by=reporter, title="Tiêu đề cũ")
+    login(client, reporter)
+    response = client.post(
+        reverse("admin:articles_article_change", args=[article.pk]),
+        article_form_data(article, title="Tiêu đề vừa gõ", _workflow="submit"),
+    )
+    assert response.status_code == 302
+    assert response["Location"] == transition_url(article, "submit")
+    article.refresh_from_db()
+    assert (article.title, article.status) == ("Tiêu đề vừa gõ", S.DRAFT)
+    assert article.revisions.count() == 1
+
+    confirm = client.get(response["Location"]).content.decode()
+    assert "Đã lưu “Tiêu đề vừa gõ”. Xác nhận “Gửi biên tập” dưới đây." in confirm
+    client.post(response["Location"], {"note": "Nhờ anh xem giúp"})
+    article.refresh_from_db()
+    assert article.status == S.SUBMITTED
+    assert article.transitions.get().note == "Nhờ anh xem giúp"
+
+
+def test_a_form_that_does_not_save_takes_no_step(client):
+    editor = member(roles.EDITOR)
+    article = ArticleFactory(status=S.SUBMITTED)
+    response = login(client, editor).post(
+        reverse("admin:articles_article_change", args=[article.pk]),
+        article_form_data(article, title="", _workflow="approve"),
+    )
+    assert response.status_code == 200  # the form again, with its error
+    article.refresh_from_db()
+    assert article.status == S.SUBMITTED and article.title
+
+
+def test_where_there_is_no_form_to_save_the_steps_are_links(client):
+    user = UserFactory(is_staff=True)
+    user.user_permissions.set(
+        Permission.objects.filter(
+            codename__in=["view_article", "edit_any_article", "approve_article"]
+        )
+    )
+    article = ArticleFactory(status=S.SUBMITTED)
+    html = (
+        login(client, user)
+        .get(reverse("admin:articles_article_change", args=[article.pk]))
+        .content.decode()
+    )
+    assert f'<a class="button" href="{transition_url(article, "approve")}">' in html
+    assert 'name="_workflow"' not in html
 
 
 @pytest.mark.parametrize("name", ["return", "unpublish", "takedown"])

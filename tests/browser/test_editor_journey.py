@@ -1,5 +1,10 @@
-"""The newsroom's journey in a real browser: a reporter writes and submits, an
-editor approves and publishes, and readers find the article on the home page."""
+"""The newsroom's journey in a real browser: a reporter writes, signs and
+submits, an editor approves and publishes, and readers find the article on the
+home page.
+
+The workflow buttons belong to the article form: what was typed and not yet
+saved is saved by the button itself, before the step is confirmed.
+"""
 
 import pytest
 from django.contrib.auth.models import Group
@@ -8,7 +13,7 @@ from playwright.sync_api import expect
 
 from articles import roles
 from articles.models import Article, ArticleTransition
-from tests.factories import CategoryFactory, UserFactory
+from tests.factories import ArticleFactory, AuthorFactory, CategoryFactory, UserFactory
 
 pytestmark = pytest.mark.browser
 
@@ -31,9 +36,20 @@ def log_in(page, username):
     expect(page).to_have_url(reverse("admin:index"))
 
 
+def choose(page, select_id, typed, option):
+    """Pick ``option`` in an autocomplete (select2) field by typing ``typed``."""
+    page.locator(f"#{select_id}").locator("xpath=..").locator(
+        ".select2-selection"
+    ).click()
+    page.locator(".select2-container--open .select2-search__field").fill(typed)
+    page.locator(".select2-results__option", has_text=option).click()
+
+
 def take_step(page, label):
-    """Click a workflow button on the change page, then confirm the step."""
-    page.get_by_role("link", name=label, exact=True).click()
+    """Press a workflow button on the change page (it saves the form), then
+    confirm the step."""
+    page.locator(".nr-workflow").get_by_role("button", name=label, exact=True).click()
+    expect(page.locator(".messagelist .success")).to_contain_text("Đã lưu")
     page.locator("#content-main input[type=submit]").click()
     expect(page.locator(".messagelist .success")).to_contain_text(label)
 
@@ -41,7 +57,9 @@ def take_step(page, label):
 @pytest.fixture
 def newsroom(transactional_db):
     CategoryFactory(name="Thời sự", slug="thoi-su")
-    return staff("phongvien", roles.REPORTER), staff("bientapvien", roles.EDITOR)
+    reporter = staff("phongvien", roles.REPORTER)
+    AuthorFactory(name="Bình Minh", user=reporter)
+    return reporter, staff("bientapvien", roles.EDITOR)
 
 
 def test_reporter_writes_editor_publishes_reader_finds_it(
@@ -64,20 +82,25 @@ def test_reporter_writes_editor_publishes_reader_finds_it(
         "duong-dien-bien-phu-thong-xe-sau-ba-thang-sua-chua"
     )
     page.locator("#id_sapo").fill("Tuyến phố trung tâm đã thông xe.")
-    # The section is an autocomplete (select2) field.
-    page.locator("#id_category").locator("xpath=..").locator(
-        ".select2-selection"
-    ).click()
-    page.locator(".select2-container--open .select2-search__field").fill("Thời")
-    page.locator(".select2-results__option", has_text="Thời sự").click()
+    choose(page, "id_category", "Thời", "Thời sự")
     page.locator(".field-body [contenteditable=true]").click()
     page.keyboard.type(BODY)
+    # The byline: the reporter signs with their pen name.
+    expect(page.locator("#bylines-group")).to_contain_text("Tác giả")
+    choose(page, "id_bylines-0-author", "Bình", "Bình Minh")
     page.locator("input[name=_continue]").click()
     expect(page.locator(".messagelist .success")).to_be_visible()
     article = Article.objects.get(title=TITLE)
     assert article.status == Article.Status.DRAFT
     assert BODY in article.body
+    assert [a.name for a in article.byline] == ["Bình Minh"]
+
+    # A last change, not saved: the workflow button saves it.
+    page.locator("#id_sapo").fill("Tuyến phố trung tâm đã thông xe từ sáng nay.")
     take_step(page, "Gửi biên tập")
+    article.refresh_from_db()
+    assert article.sapo == "Tuyến phố trung tâm đã thông xe từ sáng nay."
+    assert article.status == Article.Status.SUBMITTED
     screenshot(page, "editor-journey-submitted")
     context.close()
 
@@ -88,7 +111,11 @@ def test_reporter_writes_editor_publishes_reader_finds_it(
         has=page.locator("h2", has_text="Chờ biên tập")
     )
     waiting.get_by_role("link", name=TITLE).click()
+    page.locator("#id_sapo").fill("Tuyến phố trung tâm thông xe từ 6 giờ sáng nay.")
     take_step(page, "Duyệt bài")
+    article.refresh_from_db()
+    assert article.sapo == "Tuyến phố trung tâm thông xe từ 6 giờ sáng nay."
+    assert article.status == Article.Status.APPROVED
     take_step(page, "Xuất bản / hẹn giờ")
     expect(page.locator(".nr-workflow")).to_contain_text("Đã xuất bản")
     screenshot(page, "editor-journey-published")
@@ -96,6 +123,7 @@ def test_reporter_writes_editor_publishes_reader_finds_it(
 
     article.refresh_from_db()
     assert article.is_published()
+    assert [a.name for a in article.byline] == ["Bình Minh"]
     steps = ArticleTransition.objects.filter(article=article).order_by("at", "id")
     assert [(s.name, s.by.username) for s in steps] == [
         ("submit", "phongvien"),
@@ -109,4 +137,23 @@ def test_reporter_writes_editor_publishes_reader_finds_it(
     page.get_by_role("link", name=TITLE).first.click()
     expect(page.locator("h1")).to_have_text(TITLE)
     expect(page.locator(".article__body")).to_contain_text(BODY)
+    expect(page.locator(".byline__author")).to_have_text("Bình Minh")
     context.close()
+
+
+def test_the_workflow_button_saves_the_form_without_javascript(make_page, newsroom):
+    reporter, _editor = newsroom
+    article = ArticleFactory(created_by=reporter, title="Bản nháp")
+    page = make_page(java_script_enabled=False)
+    log_in(page, "phongvien")
+    page.goto(reverse("admin:articles_article_change", args=[article.pk]))
+    page.locator("#id_title").fill(TITLE)
+    page.get_by_role("button", name="Gửi biên tập", exact=True).click()
+    expect(page.locator(".messagelist .success")).to_contain_text("Đã lưu")
+    page.locator("#id_note").fill("Ảnh bổ sung sau.")
+    page.locator("#content-main input[type=submit]").click()
+    expect(page.locator(".messagelist .success")).to_contain_text("Gửi biên tập")
+
+    article.refresh_from_db()
+    assert (article.title, article.status) == (TITLE, Article.Status.SUBMITTED)
+    assert article.transitions.get().note == "Ảnh bổ sung sau."

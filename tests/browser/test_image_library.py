@@ -10,8 +10,15 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from articles.models import Article
-from tests.factories import ImageFactory, PublishedArticleFactory, StaffFactory
+from articles import roles
+from articles.models import Article, Image
+from tests import images as make
+from tests.factories import (
+    ImageFactory,
+    PublishedArticleFactory,
+    StaffFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -74,3 +81,44 @@ def test_editor_inserts_a_library_photo_as_a_figure(desktop_page, transactional_
     expect(figure).to_have_attribute("alt", "Lễ ký kết hợp tác")
     assert figure.evaluate("img => img.complete && img.naturalWidth > 0")
     assert errors == []
+
+
+def test_a_reporter_uploads_a_photo_then_describes_it(desktop_page, transactional_db):
+    """The uploader fixes caption, alt, credit and focal point on their photo."""
+    from django.contrib.auth.models import Group
+
+    reporter = UserFactory(username="phongvien-anh", is_staff=True)
+    reporter.groups.add(Group.objects.get(name=roles.REPORTER))
+    page = desktop_page
+    page.goto(reverse("admin:login"))
+    page.locator("#id_username").fill(reporter.username)
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("#login-form [type=submit]").click()
+    expect(page).to_have_url(reverse("admin:index"))
+
+    page.goto(reverse("admin:articles_image_add"))
+    page.locator("#id_file").set_input_files(
+        {"name": "cau.jpg", "mimeType": "image/jpeg", "buffer": make.jpeg(800, 600)}
+    )
+    page.locator("input[name=_continue]").click()
+    expect(page.locator(".messagelist .success")).to_be_visible()
+    photo = Image.objects.get()
+    expect(page).to_have_url(reverse("admin:articles_image_change", args=[photo.pk]))
+
+    page.locator("#id_alt").fill("Cầu Long Biên lúc bình minh")
+    page.locator("#id_caption").fill("Cầu Long Biên")
+    page.locator("#id_credit").fill("Bình Minh")
+    preview = page.locator(".focal-preview img")
+    box = preview.bounding_box()
+    preview.click(position={"x": box["width"] * 0.25, "y": box["height"] * 0.75})
+    expect(page.locator("#id_focal_x")).to_have_value("25")
+    page.locator("input[name=_continue]").click()
+    expect(page.locator(".messagelist .success")).to_be_visible()
+
+    photo.refresh_from_db()
+    assert (photo.alt, photo.caption, photo.credit) == (
+        "Cầu Long Biên lúc bình minh",
+        "Cầu Long Biên",
+        "Bình Minh",
+    )
+    assert (photo.focal_x, photo.focal_y) == (25, 75)

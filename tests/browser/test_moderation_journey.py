@@ -11,10 +11,11 @@ from django.contrib.auth.models import Permission
 from django.core.management import call_command
 from playwright.sync_api import expect
 
+from articles import roles
 from articles.models import Article, Comment
-from tests.browser.conftest import DESKTOP, TIMEOUT_MS
+from tests.browser.conftest import DESKTOP, TIMEOUT_MS, assert_fits_width
 from tests.browser.test_reader_journey import SEED, TITLE, assert_cacheable
-from tests.factories import UserFactory
+from tests.factories import CommentFactory, PublishedArticleFactory, UserFactory
 
 pytestmark = pytest.mark.browser
 
@@ -119,3 +120,73 @@ def test_comment_is_approved_in_one_click_and_counted(
     expect(page.locator(".comments__replies .comment--waiting")).to_contain_text(REPLY)
     screenshot(page, "comment-approved-and-reply-waiting")
     assert page.context.cookies() == []
+
+
+# The queue's columns, by the class Django gives each header, with their labels.
+QUEUE_COLUMNS = {
+    "column-quick_approve": "duyệt nhanh",
+    "column-status": "trạng thái",
+    "column-sender": "người gửi",
+    "column-excerpt": "nội dung",
+    "column-article_link": "bài viết",
+    "column-created_at": "thời gian",
+    "column-link_count": "số liên kết",
+    "column-repeat_poster": "người gửi quen",
+    "column-spam_signals": "điểm spam",
+}
+
+
+def test_the_queue_shows_every_column_on_a_1366_screen(
+    desktop_page, transactional_db, screenshot
+):
+    from django.contrib.auth.models import Group
+
+    user = UserFactory(username="kiem.duyet", is_staff=True)
+    user.groups.add(Group.objects.get(name=roles.MODERATOR))
+    article = PublishedArticleFactory(
+        title="Thành phố Hồ Chí Minh và Hà Nội ký kết thỏa thuận hợp tác phát "
+        "triển giao thông đô thị giai đoạn 2025–2030"
+    )
+    for number in range(6):
+        CommentFactory(
+            article=article,
+            name="Nguyễn Thị Phương Thảo",
+            email=f"nguyen.thi.phuong.thao.{number}@mot-ten-mien-dai.example.com",
+            body="Tôi thấy bài viết rất hữu ích, mong tòa soạn tiếp tục theo dõi "
+            "và cập nhật thêm về dự án trong thời gian tới, xin cảm ơn! " * 3,
+            spam_score=7,
+            spam_reasons="2 liên kết, gửi quá nhanh, từ bị chặn: khuyến mãi",
+        )
+    page = desktop_page
+    page.goto("/admin/login/?next=/admin/articles/comment/")
+    page.locator("[name=username]").fill("kiem.duyet")
+    page.locator("[name=password]").fill(PASSWORD)
+    page.locator("[type=submit]").click()
+    expect(page.locator("#result_list tbody tr")).to_have_count(6)
+    assert_fits_width(page)
+    width = page.viewport_size["width"]
+    for column, label in QUEUE_COLUMNS.items():
+        header = page.locator(f"#result_list thead th.{column}")
+        expect(header).to_contain_text(label, ignore_case=True)
+        box = header.bounding_box()
+        assert 0 <= box["x"] and box["x"] + box["width"] <= width, (column, box)
+    results = page.locator("#changelist .results")
+    assert results.evaluate("el => el.scrollWidth <= el.clientWidth")
+    screenshot(page, "moderation-queue-1366")
+
+
+def test_the_moderators_home_says_how_many_comments_wait(
+    desktop_page, transactional_db
+):
+    from django.contrib.auth.models import Group
+
+    user = UserFactory(username="kiem.duyet", is_staff=True)
+    user.groups.add(Group.objects.get(name=roles.MODERATOR))
+    CommentFactory.create_batch(3)
+    page = desktop_page
+    page.goto("/admin/login/")
+    page.locator("[name=username]").fill("kiem.duyet")
+    page.locator("[name=password]").fill(PASSWORD)
+    page.locator("[type=submit]").click()
+    page.get_by_role("link", name="3 bình luận chờ duyệt").click()
+    expect(page.locator("#result_list tbody tr")).to_have_count(3)
