@@ -174,7 +174,7 @@ def hammer(port, args):
         path = random.choice(paths)
         article_id = int(re.search(r"-(\d+)\.html$", path).group(1))
         token = signing.Signer(key=SECRET, salt=FORM_SALT).sign(
-            f"{article_id}:{int(time.time()) - 60}"
+            f"{article_id}:{int(time.time()) - 60}:{secrets.token_urlsafe(12)}"
         )
         body = urllib.parse.urlencode(
             {

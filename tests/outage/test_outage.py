@@ -109,7 +109,7 @@ def comment_count(site) -> int:
 
 def post_comment(site, body: str):
     token = signing.Signer(key=SECRET, salt=FORM_SALT).sign(
-        f"{site['article_id']}:{int(time.time()) - 60}"
+        f"{site['article_id']}:{int(time.time()) - 60}:{secrets.token_urlsafe(12)}"
     )
     return fetch(
         f"{site['base']}/binh-luan/{site['article_id']}/",

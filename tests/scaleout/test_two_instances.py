@@ -353,7 +353,7 @@ def test_hashed_static_files_are_cached_for_a_year(site):
 
 def post_comment(site, base, article_id, body, email="ban.doc@example.com"):
     token = signing.Signer(key=SECRET, salt=FORM_SALT).sign(
-        f"{article_id}:{int(time.time()) - 60}"
+        f"{article_id}:{int(time.time()) - 60}:{secrets.token_urlsafe(12)}"
     )
     return site["commenter"].request(
         f"{base}/binh-luan/{article_id}/",
