@@ -12,8 +12,12 @@
 Reading and parsing are pure functions that raise ``ArticleImportError`` with
 a one-line message; ``import_article_file`` stores the result in one
 transaction, so bad input changes nothing in the database or in MEDIA_ROOT.
+The section line must name an existing section (whatever its case, Unicode
+form or tone placement) unless the caller allows a new one: a typo there would
+otherwise put a new section on the site's menu.
 """
 
+import difflib
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -33,7 +37,7 @@ from .models import Article, ArticleAuthor, Author, Category, Image
 from .models.taxonomy import validate_section_slug
 from .pictures import library_source
 from .placeholder import create_placeholder_image
-from .text import clean_line, nfc, vi_slugify
+from .text import canonical_tone_placement, clean_line, fold, nfc, vi_slugify
 
 # The byline's time is the newsroom's wall clock, whatever the server's zone.
 SOURCE_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -75,6 +79,10 @@ class ArticleImportError(Exception):
 
     def __init__(self, message: str):
         super().__init__(" ".join(str(message).split()))
+
+
+class UnknownSectionError(ArticleImportError):
+    """The section line names no existing section, and none may be created."""
 
 
 @dataclass(frozen=True)
@@ -314,15 +322,19 @@ def render_body(blocks, images: dict[ParsedImage, Image]) -> str:
 # -- storing ---------------------------------------------------------------------
 
 
-def import_article_file(path: str | Path, *, publish: bool) -> tuple[Article, bool]:
+def import_article_file(
+    path: str | Path, *, publish: bool, create_section: bool = False
+) -> tuple[Article, bool]:
     """Import the article in ``path``; return it and whether it was created.
 
     Importing the same file again updates the article in place (found by
     section, title or slug, and byline time) and reuses its photos. With
     ``publish`` the article is published at its byline time; without it a new
-    article is a draft and an existing one keeps its status. Everything is
-    written in one transaction, and photo files written before a failure are
-    deleted, so an error leaves the database and MEDIA_ROOT as they were.
+    article is a draft and an existing one keeps its status. A section the site
+    does not have raises ``UnknownSectionError``, unless ``create_section``.
+    Everything is written in one transaction, and photo files written before a
+    failure are deleted, so an error leaves the database and MEDIA_ROOT as they
+    were.
     """
     path = Path(path)
     text = read_source(path)
@@ -333,15 +345,24 @@ def import_article_file(path: str | Path, *, publish: bool) -> tuple[Article, bo
     written: list[str] = []
     try:
         with transaction.atomic():
-            return _store(parsed, path.parent, publish=publish, written=written)
+            category = _section(parsed.section, create=create_section, path=path)
+            return _store(
+                parsed, category, path.parent, publish=publish, written=written
+            )
     except BaseException:
         for name in written:
             default_storage.delete(name)
         raise
 
 
-def _store(parsed: ParsedArticle, source_dir: Path, *, publish: bool, written: list):
-    category = _get_or_create_category(parsed.section)
+def _store(
+    parsed: ParsedArticle,
+    category: Category,
+    source_dir: Path,
+    *,
+    publish: bool,
+    written: list,
+):
     author = _get_or_create_author(parsed.author)
     slug = vi_slugify(parsed.title, max_length=200)
     article = (
@@ -378,11 +399,43 @@ def _store(parsed: ParsedArticle, source_dir: Path, *, publish: bool, written: l
     return article, created
 
 
-def _get_or_create_category(name: str) -> Category:
-    category, _ = Category.objects.get_or_create(
-        slug=vi_slugify(name, max_length=100), defaults={"name": name}
-    )
-    return category
+def _section_key(name: str) -> str:
+    """What two spellings of one section name share: "DÒNG CHẢY" typed in
+    decomposed Unicode, "Văn hoá" and "Văn hóa"."""
+    return canonical_tone_placement(clean_line(name)).casefold()
+
+
+def _section(name: str, *, create: bool, path: Path) -> Category:
+    """The section named ``name``; a new one (shown on the menu) if ``create``."""
+    sections = list(Category.objects.all())
+    key = _section_key(name)
+    for section in sections:
+        if _section_key(section.name) == key:
+            return section
+    if not create:
+        raise UnknownSectionError(
+            f"{path}: không có chuyên mục {_quote(name)}; {_closest(name, sections)}."
+        )
+    slug = vi_slugify(name, max_length=100)
+    for section in sections:
+        if section.slug == slug:
+            raise ArticleImportError(
+                f"{path}: chuyên mục {_quote(name)} trùng đường dẫn /{slug}/ "
+                f"với chuyên mục “{section.name}”."
+            )
+    return Category.objects.create(name=name, slug=slug)
+
+
+def _closest(name: str, sections: list[Category]) -> str:
+    """The existing names nearest to ``name``, compared without diacritics."""
+    if not sections:
+        return "trang chưa có chuyên mục nào"
+    names = {fold(section.name): section.name for section in sections}
+    close = difflib.get_close_matches(fold(name), names, n=3, cutoff=0.6)
+    if close:
+        return "gần nhất: " + ", ".join(f"“{names[folded]}”" for folded in close)
+    listed = ", ".join(f"“{section.name}”" for section in sections[:6])
+    return f"các chuyên mục hiện có: {listed}{', …' if len(sections) > 6 else ''}"
 
 
 def _get_or_create_author(name: str) -> Author:

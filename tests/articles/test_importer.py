@@ -16,6 +16,7 @@ from articles import importer, placeholder
 from articles.html import sanitize_body
 from articles.importer import (
     ArticleImportError,
+    UnknownSectionError,
     import_article_file,
     paragraph_html,
     parse_article,
@@ -48,6 +49,24 @@ def run_import(path, *args) -> str:
     return out.getvalue()
 
 
+def run_from_manage_py(*args) -> tuple[int, str, str]:
+    """Exit status, stdout and stderr of ``manage.py import_article *args``."""
+    out, err = io.StringIO(), io.StringIO()
+    # run_from_argv is what manage.py runs: CommandError -> stderr, exit 1. The
+    # system checks are tested on their own.
+    command = ImportCommand(stdout=out, stderr=err)
+    try:
+        command.run_from_argv(["manage.py", "import_article", "--skip-checks", *args])
+    except SystemExit as exit_info:
+        return exit_info.code, out.getvalue(), err.getvalue()
+    return 0, out.getvalue(), err.getvalue()
+
+
+@pytest.fixture
+def section():
+    return Category.objects.create(name="Dòng chảy", slug="dong-chay")
+
+
 def counts() -> tuple[int, int, int, int]:
     return (
         Article.objects.count(),
@@ -74,7 +93,7 @@ def jpeg_bytes(size=(80, 45)) -> bytes:
 @pytest.mark.django_db
 class TestSeedImport:
     @pytest.fixture
-    def imported(self):
+    def imported(self, section):
         output = run_import(SEED, "--publish")
         return Article.objects.get(), output
 
@@ -170,6 +189,7 @@ class TestSeedImport:
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("section")
 class TestReimport:
     def test_second_import_changes_nothing_and_prints_the_same_url(self):
         first = run_import(SEED, "--publish")
@@ -218,8 +238,7 @@ class TestReimport:
         article = Article.objects.get()
         assert article.status == Article.Status.PUBLISHED
 
-    def test_existing_section_and_author_are_reused(self):
-        section = Category.objects.create(name="Dòng chảy", slug="dong-chay")
+    def test_existing_section_and_author_are_reused(self, section):
         author = Author.objects.create(name="Bình Minh", slug="binh-minh")
         run_import(SEED, "--publish")
         article = Article.objects.get()
@@ -228,6 +247,7 @@ class TestReimport:
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("section")
 class TestPhotos:
     def test_photo_next_to_the_file_is_used(self, tmp_path):
         (tmp_path / "bai.txt").write_text(seed_text(), encoding="utf-8")
@@ -375,15 +395,141 @@ class TestBadInput:
 
 
 @pytest.mark.django_db
-def test_bom_crlf_and_decomposed_text_are_accepted(tmp_path):
+def test_bom_crlf_and_decomposed_text_are_accepted(tmp_path, section):
     path = tmp_path / "bai.txt"
     text = unicodedata.normalize("NFD", seed_text()).replace("\n", "\r\n")
     path.write_bytes(b"\xef\xbb\xbf" + text.encode())
     run_import(path)
     article = Article.objects.get()
     assert article.title == TITLE
-    assert article.category.slug == "dong-chay"
+    assert article.category == section
     assert article.byline[0].name == "Bình Minh"
+
+
+def with_section_line(tmp_path, line: str) -> Path:
+    """The seed with another section line, saved as a file."""
+    path = tmp_path / "bai.txt"
+    lines = seed_text().split("\n")
+    assert lines[0] == "Dòng chảy"
+    path.write_text("\n".join([line, *lines[1:]]), encoding="utf-8")
+    return path
+
+
+@pytest.mark.django_db
+class TestSections:
+    """A typo in the section line must not put a new section on the menu."""
+
+    @pytest.fixture
+    def sections(self, section):
+        Category.objects.create(name="Thời sự", slug="thoi-su", position=1)
+        Category.objects.create(name="Văn hóa", slug="van-hoa", position=2)
+        return section
+
+    # Transactional: manage.py closes the database connection when it is done.
+    @pytest.mark.django_db(transaction=True)
+    def test_an_unknown_section_is_one_line_naming_the_closest(
+        self, tmp_path, sections
+    ):
+        path = with_section_line(tmp_path, "Dòng chảyy")
+        before, files = counts(), media_files()
+        status, out, err = run_from_manage_py(str(path), "--publish")
+        assert status == 1
+        assert out == ""
+        assert err == (
+            f"CommandError: {path}: không có chuyên mục “Dòng chảyy”; gần nhất: "
+            "“Dòng chảy”. Sửa dòng chuyên mục, hoặc thêm --create-section để tạo "
+            "chuyên mục mới.\n"
+        )
+        assert counts() == before
+        assert media_files() == files
+
+    def test_far_from_every_section_the_message_lists_them(self, tmp_path, sections):
+        path = with_section_line(tmp_path, "Ẩm thực")
+        with pytest.raises(CommandError) as caught:
+            run_import(path)
+        assert "không có chuyên mục “Ẩm thực”; các chuyên mục hiện có: " in str(
+            caught.value
+        )
+        assert "“Dòng chảy”, “Thời sự”, “Văn hóa”" in str(caught.value)
+
+    def test_a_site_without_sections_says_so(self, tmp_path):
+        with pytest.raises(CommandError, match="trang chưa có chuyên mục nào"):
+            run_import(SEED, "--publish")
+        assert counts() == (0, 0, 0, 0)
+
+    @pytest.mark.django_db(transaction=True)
+    def test_create_section_makes_it_on_the_menu_and_says_so(self, tmp_path, sections):
+        path = with_section_line(tmp_path, "Kinh tế số")
+        status, out, err = run_from_manage_py(str(path), "--create-section")
+        assert status == 0
+        article = Article.objects.get()
+        created = article.category
+        assert (created.name, created.slug, created.show_in_menu) == (
+            "Kinh tế số",
+            "kinh-te-so",
+            True,
+        )
+        assert (
+            err
+            == "Đã tạo chuyên mục mới “Kinh tế số” (/kinh-te-so/), hiện trên menu.\n"
+        )
+        # Standard output is the article's URL alone, as without the option.
+        assert out == f"{article.get_absolute_url()}\n"
+
+    def test_create_section_on_an_empty_site(self):
+        err = io.StringIO()
+        call_command(
+            "import_article", str(SEED), "--publish", "--create-section", stderr=err
+        )
+        assert Article.objects.get().category.slug == "dong-chay"
+        assert "Đã tạo chuyên mục mới “Dòng chảy” (/dong-chay/)" in err.getvalue()
+
+    @pytest.mark.parametrize(
+        ("line", "name"),
+        [
+            ("DÒNG CHẢY", "Dòng chảy"),
+            ("dòng chảy", "Dòng chảy"),
+            (unicodedata.normalize("NFD", "Dòng chảy"), "Dòng chảy"),
+            (unicodedata.normalize("NFD", "DÒNG CHẢY"), "Dòng chảy"),
+            ("  Dòng   chảy ", "Dòng chảy"),
+            ("Thời Sự", "Thời sự"),
+            # The same word with the new and the old tone placement.
+            ("Văn hoá", "Văn hóa"),
+        ],
+        ids=["upper", "lower", "nfd", "nfd-upper", "spaces", "title", "tone"],
+    )
+    def test_an_existing_section_matches_whatever_its_case_and_unicode_form(
+        self, tmp_path, sections, line, name
+    ):
+        path = with_section_line(tmp_path, line)
+        err = io.StringIO()
+        call_command("import_article", str(path), "--create-section", stderr=err)
+        assert Article.objects.get().category == Category.objects.get(name=name)
+        assert Category.objects.count() == 3
+        assert err.getvalue() == ""
+
+    def test_a_new_section_may_not_take_the_address_of_another(
+        self, tmp_path, sections
+    ):
+        path = with_section_line(tmp_path, "Dong chay")
+        before = counts()
+        with pytest.raises(CommandError) as caught:
+            run_import(path, "--create-section")
+        assert str(caught.value) == (
+            f"{path}: chuyên mục “Dong chay” trùng đường dẫn /dong-chay/ với "
+            "chuyên mục “Dòng chảy”."
+        )
+        with pytest.raises(CommandError, match="gần nhất: “Dòng chảy”"):
+            run_import(path)
+        assert counts() == before
+
+    def test_the_importer_refuses_an_unknown_section_by_default(
+        self, tmp_path, sections
+    ):
+        with pytest.raises(UnknownSectionError, match="“Dòng chảyy”"):
+            import_article_file(with_section_line(tmp_path, "Dòng chảyy"), publish=True)
+        article, created = import_article_file(SEED, publish=True)
+        assert created and article.category == sections
 
 
 class TestMessages:
@@ -392,13 +538,9 @@ class TestMessages:
     def test_the_command_exits_non_zero_with_one_line_on_stderr(self, tmp_path):
         path = tmp_path / "bai.txt"
         path.write_bytes(b"")
-        err = io.StringIO()
-        # run_from_argv is what manage.py runs: CommandError -> stderr, exit 1.
-        command = ImportCommand(stderr=err)
-        with pytest.raises(SystemExit) as exit_info:
-            command.run_from_argv(["manage.py", "import_article", str(path)])
-        assert exit_info.value.code == 1
-        lines = err.getvalue().strip().splitlines()
+        status, _out, err = run_from_manage_py(str(path))
+        assert status == 1
+        lines = err.strip().splitlines()
         assert len(lines) == 1
         assert lines[0].startswith("CommandError: ")
 

@@ -278,7 +278,7 @@ def test_import_with_a_missing_photo_stores_the_placeholder_in_the_bucket(
     s3_media, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        article, created = import_article_file(SEED, publish=True)
+        article, created = import_article_file(SEED, publish=True, create_section=True)
     assert created and article.cover.is_placeholder
     name = article.cover.file.name
     assert name in keys(s3_media, "images/")

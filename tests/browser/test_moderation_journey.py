@@ -27,7 +27,14 @@ PENDING_NOTICE = "Bình luận của bạn đang chờ kiểm duyệt"
 
 @pytest.fixture
 def reference_article(transactional_db):
-    call_command("import_article", str(SEED), "--publish", stdout=StringIO())
+    call_command(
+        "import_article",
+        str(SEED),
+        "--publish",
+        "--create-section",
+        stderr=StringIO(),
+        stdout=StringIO(),
+    )
     return Article.objects.get(title=TITLE)
 
 

@@ -34,7 +34,9 @@ PENDING_NOTICE = "Bình luận của bạn đang chờ kiểm duyệt"
 def reference_article(transactional_db):
     """The seed article, imported and published the way the newsroom does it."""
     out = StringIO()
-    call_command("import_article", str(SEED), "--publish", stdout=out)
+    call_command(
+        "import_article", str(SEED), "--publish", "--create-section", stdout=out
+    )
     article = Article.objects.get(title=TITLE)
     assert article.get_absolute_url() in out.getvalue()
     return article

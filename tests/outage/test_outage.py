@@ -75,7 +75,7 @@ def outage_site():
     )
     manage(env, "migrate", "--noinput", "-v0")
     manage(env, "collectstatic", "--noinput", "-v0")
-    out = manage(env, "import_article", str(SEED), "--publish")
+    out = manage(env, "import_article", str(SEED), "--publish", "--create-section")
     article_id = int(re.search(r"-(\d+)\.html$", out).group(1))
 
     port = free_port()

@@ -53,7 +53,9 @@ def site(tmp_path_factory):
         "--email",
         "m@x.vn",
     )
-    seed_url = manage(env, "import_article", str(SEED), "--publish").splitlines()[-1]
+    seed_url = manage(
+        env, "import_article", str(SEED), "--publish", "--create-section"
+    ).splitlines()[-1]
     port = free_port()
     server = gunicorn(env, port, workers=WORKERS, timeout=60)
     try:

@@ -150,7 +150,7 @@ def site(s3_server):
     manage(
         env, "createsuperuser", "--noinput", "--username", EDITOR, "--email", "e@x.vn"
     )
-    seed_url = manage(env, "import_article", str(SEED), "--publish")
+    seed_url = manage(env, "import_article", str(SEED), "--publish", "--create-section")
 
     servers, bases = [], []
     try:
