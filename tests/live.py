@@ -10,6 +10,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -123,3 +124,44 @@ def production_env(secret: str, **overrides: str) -> dict:
         "CSRF_COOKIE_SECURE": "0",
         **overrides,
     }
+
+
+class ServedConnections:
+    """The connections a threaded WSGI server (pytest-django's live server) is
+    still serving, each in a thread of its own.
+
+    A page can still be loading when its test ends, above all when the test
+    failed; its requests go on in the server. On SQLite they share the test's
+    connection, so the database must not be flushed until they are done.
+    """
+
+    def __init__(self, httpd):
+        self._serving = 0
+        self._changed = threading.Condition()
+        accept = httpd.process_request
+        serve = httpd.process_request_thread
+
+        # Counted on accepting, before the thread starts, so a wait that
+        # begins while a thread is starting still sees the connection.
+        def process_request(request, client_address):
+            with self._changed:
+                self._serving += 1
+            accept(request, client_address)
+
+        def process_request_thread(request, client_address):
+            try:
+                serve(request, client_address)
+            finally:
+                with self._changed:
+                    self._serving -= 1
+                    self._changed.notify_all()
+
+        httpd.process_request = process_request
+        httpd.process_request_thread = process_request_thread
+
+    def wait_until_idle(self, timeout: float) -> int:
+        """Wait up to ``timeout`` seconds for the last connection to end; the
+        number still being served."""
+        with self._changed:
+            self._changed.wait_for(lambda: self._serving == 0, timeout)
+            return self._serving

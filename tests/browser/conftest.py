@@ -11,10 +11,15 @@ they close before the database is flushed: a page still loading lazy images
 while the flush runs deadlocked the SQLite run (the live server shares the
 test's SQLite connection, and the search index's trigger calls back into
 Python while holding that connection's mutex).
+
+The stylesheet names Noto first (what Android phones render with; here
+``apt-get install fonts-noto-core``); ``make_page(fonts="fallback")`` renders
+as a machine without Noto does.
 """
 
 import os
 import re
+from contextlib import ExitStack
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -39,6 +44,15 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
+# fonts-noto-core's folder; the fallback browser's fontconfig rejects it.
+NOTO = Path("/usr/share/fonts/truetype/noto")
+FALLBACK_FONTCONFIG = """<?xml version="1.0"?>
+<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">
+<fontconfig>
+  <include ignore_missing="yes">/etc/fonts/fonts.conf</include>
+  <selectfont><rejectfont><glob>{noto}/*</glob></rejectfont></selectfont>
+</fontconfig>
+"""
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
 DESKTOP = {"width": 1366, "height": 768}
 PHONE = {"width": 390, "height": 844}
@@ -60,18 +74,79 @@ def _in_ci() -> bool:
 
 
 @pytest.fixture(scope="session")
-def browser():
+def _playwright():
     if not CHROMIUM.exists():
         reason = f"{CHROMIUM} is missing: apt-get install chromium"
         if _in_ci():
             pytest.fail(f"{reason} (browser tests cannot be skipped in CI)")
         pytest.skip(reason)
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
-        )
+        yield playwright
+
+
+def _launch(playwright, **options):
+    return playwright.chromium.launch(
+        executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True, **options
+    )
+
+
+@pytest.fixture(scope="session")
+def browser(_playwright):
+    browser = _launch(_playwright)
+    try:
         yield browser
+    finally:
         browser.close()
+
+
+@pytest.fixture(scope="session")
+def fallback_fonts_browser(_playwright, tmp_path_factory):
+    """Chromium with the system's fonts but Noto, as on a machine without it.
+
+    Chromium finds fonts through fontconfig, so a configuration that includes
+    the system's and rejects Noto's folder hides Noto from this browser only.
+    """
+    config = tmp_path_factory.mktemp("fontconfig") / "fonts.conf"
+    config.write_text(FALLBACK_FONTCONFIG.format(noto=NOTO), encoding="utf-8")
+    browser = _launch(_playwright, env={**os.environ, "FONTCONFIG_FILE": str(config)})
+    try:
+        yield browser
+    finally:
+        browser.close()
+
+
+def _require_noto() -> None:
+    if not any(NOTO.glob("NotoSerif-*.ttf")) or not any(NOTO.glob("NotoSans-*.ttf")):
+        reason = f"Noto Serif/Sans are not in {NOTO}: apt-get install fonts-noto-core"
+        if _in_ci():
+            pytest.fail(f"{reason} (the font checks cannot be skipped in CI)")
+        pytest.skip(reason)
+
+
+def rendered_fonts(page, selector: str) -> list[tuple[str, list[str]]]:
+    """(the start of its markup, the font families Chromium drew its text
+    with) for every match the layout shows; ``display: none`` draws nothing.
+
+    Fonts as drawn, not as named: CSS cannot tell which font of a stack a
+    glyph came from, and a stack's first font may lack some of them.
+    """
+    cdp = page.context.new_cdp_session(page)
+    try:
+        cdp.send("DOM.enable")
+        cdp.send("CSS.enable")
+        root = cdp.send("DOM.getDocument", {"depth": 0})["root"]["nodeId"]
+        found = cdp.send("DOM.querySelectorAll", {"nodeId": root, "selector": selector})
+        drawn = []
+        for node in found["nodeIds"]:
+            fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})
+            if fonts["fonts"]:
+                html = cdp.send("DOM.getOuterHTML", {"nodeId": node})["outerHTML"]
+                # Bold and regular are two fonts of one family.
+                families = list(dict.fromkeys(f["familyName"] for f in fonts["fonts"]))
+                drawn.append((html[:80], families))
+        return drawn
+    finally:
+        cdp.detach()
 
 
 def _serve_media(route):
@@ -108,16 +183,22 @@ def _new_page(browser, live_server, **options):
 
 
 def _close(request, context, page):
-    """Close the context, first keeping a screenshot if the test failed."""
-    call = request.node.stash.get(_OUTCOMES, {}).get("call")
-    if call is not None and call.failed and not page.is_closed():
-        SCREENSHOTS.mkdir(exist_ok=True)
-        name = re.sub(r"[^-\w.]+", "-", request.node.name).strip("-")
-        try:
-            page.screenshot(path=SCREENSHOTS / f"failed-{name}.png", full_page=True)
-        except PlaywrightError:
-            pass  # The failure itself matters more than its picture.
-    context.close()
+    """Close the context, first keeping a screenshot if the test failed.
+
+    Closed whatever happens: a page left open goes on loading from the live
+    server while the next test runs.
+    """
+    try:
+        call = request.node.stash.get(_OUTCOMES, {}).get("call")
+        if call is not None and call.failed and not page.is_closed():
+            SCREENSHOTS.mkdir(exist_ok=True)
+            name = re.sub(r"[^-\w.]+", "-", request.node.name).strip("-")
+            try:
+                page.screenshot(path=SCREENSHOTS / f"failed-{name}.png", full_page=True)
+            except PlaywrightError:
+                pass  # The failure itself matters more than its picture.
+    finally:
+        context.close()
 
 
 @pytest.fixture
@@ -237,9 +318,18 @@ def make_page(request, browser, live_server, transactional_db):
     Sizes are "desktop" (1366x768) and "phone" (390x844 touch screen); other
     keyword arguments go to ``browser.new_context`` (``color_scheme``, ...).
     """
-    opened = []
+    closing = ExitStack()
 
-    def make(size: str = "desktop", **options):
+    def make(size: str = "desktop", *, fonts: str = "system", **options):
+        """``fonts``: "system" (what is installed), "noto" (the same, and Noto
+        must be installed), or "fallback" (Noto hidden)."""
+        if fonts == "noto":
+            _require_noto()
+        chromium = (
+            request.getfixturevalue("fallback_fonts_browser")
+            if fonts == "fallback"
+            else browser
+        )
         if size == "phone":
             options = {
                 "viewport": PHONE,
@@ -250,10 +340,10 @@ def make_page(request, browser, live_server, transactional_db):
             }
         else:
             options = {"viewport": DESKTOP, **options}
-        context, page = _new_page(browser, live_server, **options)
-        opened.append((context, page))
+        context, page = _new_page(chromium, live_server, **options)
+        closing.callback(_close, request, context, page)
         return page
 
-    yield make
-    for context, page in opened:
-        _close(request, context, page)
+    # Every page is closed even if closing one fails.
+    with closing:
+        yield make
