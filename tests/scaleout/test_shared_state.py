@@ -91,9 +91,10 @@ def test_settings_with_redis_url_use_only_shared_backends(monkeypatch):
     assert set(settings.CACHES) == {"default"}
 
 
-def test_without_redis_the_cache_is_per_process_as_documented(monkeypatch):
+def test_without_redis_the_cache_is_shared_on_disk_as_documented(monkeypatch):
     settings = production_settings(monkeypatch)
-    assert settings.CACHES["default"]["BACKEND"].endswith("LocMemCache")
+    assert settings.CACHES["default"]["BACKEND"] == "newsroom.cache.DiskCache"
+    assert settings.CACHES["default"]["SHARDS"] == 1
     assert settings.STORAGES["default"]["BACKEND"].endswith("FileSystemStorage")
     assert settings.MEDIA_RENDITIONS_ON_SAVE is False
 
