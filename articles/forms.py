@@ -1,3 +1,5 @@
+from datetime import date
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -177,9 +179,34 @@ class DayField(forms.DateField):
     ``<input type="date">`` takes no other value: a browser shows "19/10/2023"
     or "hôm qua" as an empty field, and the page is invalid HTML. A value that
     is no day is shown empty, with its error.
+
+    Only days from ``FIRST_DAY`` to ``LAST_DAY`` are accepted: the view turns
+    a day into midnight in Vietnam and the day after, which for 9999-12-31
+    (or 0001-01-01, once in UTC) lies outside what ``datetime`` can hold.
     """
 
+    FIRST_DAY = date(1900, 1, 1)
+    LAST_DAY = date(2100, 12, 31)
     widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    default_error_messages = {
+        "out_of_range": _("Chỉ tìm được ngày từ năm %(first)d đến năm %(last)d."),
+    }
+
+    def widget_attrs(self, widget):
+        return {
+            **super().widget_attrs(widget),
+            "min": self.FIRST_DAY.isoformat(),
+            "max": self.LAST_DAY.isoformat(),
+        }
+
+    def validate(self, value):
+        super().validate(value)
+        if value and not self.FIRST_DAY <= value <= self.LAST_DAY:
+            raise forms.ValidationError(
+                self.error_messages["out_of_range"],
+                code="out_of_range",
+                params={"first": self.FIRST_DAY.year, "last": self.LAST_DAY.year},
+            )
 
     def bound_data(self, data, initial):
         try:

@@ -385,12 +385,33 @@ PROSE_EDITOR_EXTENSIONS = {
     "TableCell": True,
 }
 
+
+def _without_traceback(record) -> bool:
+    record.exc_info = record.exc_text = None
+    return True
+
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    # A request with a foreign Host header is a scanner's noise, not a bug:
+    # one line each (the header is in the message), not a traceback.
+    "filters": {
+        "without_traceback": {
+            "()": "django.utils.log.CallbackFilter",
+            "callback": _without_traceback,
+        }
+    },
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {
+        "django.security.DisallowedHost": {"filters": ["without_traceback"]},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# Where a login goes when its ``next`` points off the site (and is ignored):
+# Django's default, /accounts/profile/, is no page of this site.
+LOGIN_REDIRECT_URL = f"/{ADMIN_URL}"
 
 # Page views are counted in the cache and written to the database in batches
 # at most this often (seconds); `manage.py flush_views` can run from cron too.

@@ -66,6 +66,13 @@ CASES = [
     ("get", "/?q=%FF%FE%FD", {}, {200}),
     ("get", "/?" + "&".join(f"a{n}=1" for n in range(300)), {}, {200, 400, 414}),
     ("get", "/?x=" + "a" * 5000, {}, {414}),
+    ("get", "/tim-kiem/?q=ha+noi&den=9999-12-31", {}, {400}),
+    ("get", "/tim-kiem/?q=ha+noi&den=31/12/9999", {}, {400}),
+    ("get", "/tim-kiem/?q=ha+noi&tu=0001-01-01", {}, {400}),
+    ("get", "/tim-kiem/?q=ha+noi&tu=9999-12-31", {}, {400}),
+    ("get", "/tim-kiem/?q=ha+noi&tu=2023-02-30", {}, {400}),
+    ("get", "/tim-kiem/?q=ha+noi&den=99999-01-01", {}, {400}),
+    ("get", "/tim-kiem/?q=ha+noi&den=%FF%FE", {}, {400}),
     # Methods.
     ("post", "/", {}, {405}),
     ("put", "/", {}, {405}),

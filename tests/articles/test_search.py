@@ -409,6 +409,33 @@ class TestSearchPage:
         assert response.status_code == 400
         assert 'class="field__error"' in response.content.decode()
 
+    @pytest.mark.parametrize(
+        "params",
+        [
+            {"q": "ha noi", "den": "9999-12-31"},
+            {"q": "ha noi", "den": "31/12/9999"},
+            {"q": "ha noi", "tu": "0001-01-01"},
+            {"q": "ha noi", "tu": "01/01/0001"},
+            {"q": "ha noi", "tu": "1899-12-31"},
+            {"q": "ha noi", "den": "2101-01-01"},
+        ],
+    )
+    def test_days_outside_the_archive_years_are_form_errors(self, client, params):
+        response = client.get("/tim-kiem/", params)
+        assert response.status_code == 400
+        assert "Chỉ tìm được ngày từ năm 1900 đến năm 2100." in (
+            response.content.decode()
+        )
+
+    def test_the_first_and_last_days_accepted_search_normally(self, client, reference):
+        response = client.get(
+            "/tim-kiem/", {"q": "ha noi", "tu": "1900-01-01", "den": "2100-12-31"}
+        )
+        assert response.status_code == 200
+        assert [a.pk for a in response.context["page_obj"]] == [reference.pk]
+        html = response.content.decode()
+        assert 'min="1900-01-01"' in html and 'max="2100-12-31"' in html
+
     def test_date_inputs_show_the_day_as_the_input_takes_it(self, client):
         # <input type="date"> accepts yyyy-mm-dd only; anything else shows empty.
         html = client.get("/tim-kiem/", {"q": "ha", "tu": "19/10/2023"}).content

@@ -1,5 +1,7 @@
 """Production headers, admin hardening, request limits and hostile input."""
 
+import json
+import logging
 import os
 import subprocess
 import sys
@@ -106,6 +108,92 @@ def test_admin_allows_the_prose_editor_import_map_by_hash_only(admin_client):
 
 def test_foreign_host_is_400(client):
     assert client.get("/", HTTP_HOST="evil.example").status_code == 400
+
+
+def test_foreign_host_logs_one_line_without_a_traceback(client, caplog):
+    caplog.set_level(logging.INFO)
+    client.get("/", HTTP_HOST="evil.example")
+    [record] = caplog.records
+    assert record.name == "django.security.DisallowedHost"
+    line = logging.Formatter().format(record)
+    assert "Traceback" not in line and "\n" not in line
+    assert "evil.example" in line
+
+
+def test_off_site_next_after_admin_login_lands_on_the_admin_index(client):
+    UserFactory(username="bientap", is_staff=True)
+    for next_url in ["https://evil.example/", "//evil.example/", "/\\evil.example"]:
+        response = client.post(
+            f"{reverse('admin:login')}?next={next_url}",
+            {"username": "bientap", "password": PASSWORD},
+        )
+        assert response.status_code == 302
+        assert response["Location"] == reverse("admin:index")
+        assert client.get(response["Location"]).status_code == 200
+        client.logout()
+
+
+# Run in a production process: the cookie flags are production's defaults,
+# which this test process (DEBUG on, plain HTTP) does not have.
+COOKIE_PROBE = """
+import json
+
+import django
+
+django.setup()
+from django.contrib.auth.models import User
+from django.core.management import call_command
+from django.test import Client
+
+call_command("migrate", verbosity=0)
+User.objects.create_user("bientap", password="mat-khau-dung-8f2", is_staff=True)
+client = Client()
+form = client.get("/admin/login/", secure=True)
+login = client.post(
+    "/admin/login/",
+    {"username": "bientap", "password": "mat-khau-dung-8f2"},
+    secure=True,
+)
+print(json.dumps({
+    "statuses": [form.status_code, login.status_code],
+    "set_cookie": [
+        morsel.OutputString()
+        for response in (form, login)
+        for morsel in response.cookies.values()
+    ],
+}))
+"""
+
+
+def test_session_and_csrf_cookies_have_production_flags(tmp_path):
+    env = {
+        **production_env(),
+        "ENV_FILE": "",
+        "SECRET_KEY": "production-like-secret-key-for-the-cookies-4d3c2b1a-xyz",
+        "ALLOWED_HOSTS": "testserver",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "CACHE_DIR": str(tmp_path / "cache"),
+    }
+    for name in ("REDIS_URL", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE"):
+        env.pop(name, None)
+    result = subprocess.run(
+        [sys.executable, "-c", COOKIE_PROBE],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    probe = json.loads(result.stdout.splitlines()[-1])
+    assert probe["statuses"] == [200, 302]
+    # The form sets csrftoken; logging in sets sessionid and a new csrftoken.
+    names = [header.split("=", 1)[0] for header in probe["set_cookie"]]
+    assert sorted(names) == ["csrftoken", "csrftoken", "sessionid"]
+    for header in probe["set_cookie"]:
+        flags = {part.strip().lower() for part in header.split(";")[1:]}
+        # No script reads csrftoken: the forms carry the token themselves.
+        assert {"secure", "httponly", "samesite=lax"} <= flags, header
 
 
 def test_check_deploy_reports_no_warnings_with_production_settings():
