@@ -5,6 +5,7 @@ import hashlib
 import logging
 import re
 
+import psycopg
 from csp.middleware import CSPMiddleware
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
@@ -101,7 +102,10 @@ class DatabaseUnavailableMiddleware:
 
     The page is rendered without the request context (which needs the
     database). Each request tries the database again, so the site recovers by
-    itself when it is back.
+    itself when it is back. A hung database is an outage too: the connect
+    timeout and the web processes' statement_timeout (settings.DATABASES)
+    raise psycopg's OperationalError and QueryCanceled, which Django wraps as
+    its OperationalError, or not when psycopg is called outside Django.
     """
 
     def __init__(self, get_response):
@@ -111,9 +115,15 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if not isinstance(exception, OperationalError | InterfaceError):
+        if not isinstance(
+            exception, OperationalError | InterfaceError | psycopg.OperationalError
+        ):
             return None
-        logger.error("Database unavailable: %s", exception)
+        cause = exception.__cause__ or exception
+        if isinstance(cause, psycopg.errors.QueryCanceled):
+            logger.error("Database statement cancelled: %s", exception)
+        else:
+            logger.error("Database unavailable: %s", exception)
         return unavailable_response()
 
 

@@ -39,6 +39,7 @@ from .comments import OWN_PARAM, REPLY_PARAM, comment_section, section_name
 from .context_processors import site_context
 from .forms import CommentForm, SearchForm
 from .fragments import Part, build_part, cached_parts, lookup_parts
+from .middleware import RETRY_AFTER_SECONDS
 from .models import Article, Author, Category, Image, MostRead, Tag
 from .origin import same_origin_required
 from .pagecache import mark_cacheable
@@ -714,6 +715,7 @@ def healthz(request):
         response = HttpResponse(
             "database unavailable\n", status=503, content_type="text/plain"
         )
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     else:
         response = HttpResponse("ok\n", content_type="text/plain")
     add_never_cache_headers(response)

@@ -5,6 +5,7 @@ One module for every environment: development defaults are safe, and production
 """
 
 import os
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -125,6 +126,23 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# A hung primary must cost a reader seconds and the site's 503, not a worker
+# killed by gunicorn's 30 s timeout. Statements are bounded in web processes
+# only: manage.py commands (migrate, generate_content, rebuild_search_index)
+# may run long statements, and runserver is a web process like gunicorn.
+DATABASE_CONNECT_TIMEOUT = int(os.environ.get("DATABASE_CONNECT_TIMEOUT", "3"))
+DATABASE_STATEMENT_TIMEOUT = float(os.environ.get("DATABASE_STATEMENT_TIMEOUT", "5"))
+MANAGEMENT_COMMAND = Path(sys.argv[0]).name in {"manage.py", "django-admin"} and (
+    sys.argv[1:2] != ["runserver"]
+)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options.setdefault("connect_timeout", DATABASE_CONNECT_TIMEOUT)
+    if DATABASE_STATEMENT_TIMEOUT > 0 and not MANAGEMENT_COMMAND:
+        options["options"] = (
+            f"{options.get('options', '')} -c statement_timeout="
+            f"{int(DATABASE_STATEMENT_TIMEOUT * 1000)}"
+        ).strip()
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {

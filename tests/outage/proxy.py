@@ -3,6 +3,9 @@
 Switching it off closes the listening socket and every open connection, so the
 app sees exactly what a dead database or cache looks like (connection refused,
 connections cut), without stopping the real server other tests use.
+``hang()`` is the worse outage: connections are accepted and then never
+answered, as with a frozen server or a dropped route, so only the client's own
+timeouts end the wait.
 """
 
 import socket
@@ -19,8 +22,12 @@ class Proxy:
         self._listener = None
         self._sockets: set[socket.socket] = set()
         self._lock = threading.Lock()
+        self._hanging = False
 
     def start(self) -> "Proxy":
+        """Listen and forward; after ``hang()``, this ends the hang."""
+        if self._listener is not None:
+            self.stop()
         listener = socket.socket()
         listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         listener.bind(("127.0.0.1", self.port))
@@ -28,6 +35,12 @@ class Proxy:
         self._listener = listener
         threading.Thread(target=self._accept, args=(listener,), daemon=True).start()
         return self
+
+    def hang(self) -> None:
+        """Cut the open connections; accept new ones and never answer them."""
+        self.stop()
+        self._hanging = True
+        self.start()
 
     def stop(self) -> None:
         """Refuse new connections and cut the open ones."""
@@ -40,6 +53,7 @@ class Proxy:
                 pass
             self._listener.close()
             self._listener = None
+        self._hanging = False
         with self._lock:
             for sock in list(self._sockets):
                 try:
@@ -55,6 +69,12 @@ class Proxy:
                 client, _address = listener.accept()
             except OSError:
                 return  # the listener was closed
+            if self._hanging:
+                # Held open, never read: the kernel completes the handshake
+                # and buffers what the client sends, and no reply comes.
+                with self._lock:
+                    self._sockets.add(client)
+                continue
             try:
                 upstream = socket.create_connection(self.target, timeout=5)
             except OSError:

@@ -3,13 +3,16 @@
 A real gunicorn serves the app against PostgreSQL and Redis through switchable
 TCP proxies (tests/outage/proxy.py). Cutting the PostgreSQL proxy must give
 friendly 503 pages with Retry-After, a 503 from /healthz and no lost comment,
-and the site must recover by itself; cutting the Redis proxy must change
-nothing a reader sees.
+and the site must recover by itself; so must a PostgreSQL that accepts
+connections and never answers, within its connect timeout. Cutting the Redis
+proxy must change nothing a reader sees.
 """
 
 import os
 import re
 import secrets
+import subprocess
+import sys
 import time
 import urllib.error
 import urllib.parse
@@ -94,6 +97,7 @@ def outage_site():
             "pg": pg_proxy,
             "redis": redis_proxy,
             "db": name,
+            "env": served,
         }
     finally:
         stop(server)
@@ -158,6 +162,65 @@ def test_database_outage_gives_friendly_503s_and_recovers(outage_site):
     assert wait_for(site, "/", 200)[0] == 200
     assert wait_for(site, "/healthz", 200)[0] == 200
     assert comment_count(site) == before  # nothing half-stored
+
+
+def test_hung_database_gives_503s_before_gunicorn_kills_the_worker(outage_site):
+    site = outage_site
+    # A second server with the page cache on: what it holds keeps answering.
+    port = free_port()
+    cached = gunicorn({**site["env"], "PAGE_CACHE_ENABLED": "1"}, port)
+    cached_base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(2):  # the first request stores it
+            assert fetch(cached_base + site["article"])[0] == 200
+        site["pg"].hang()
+        try:
+            for path in ["/dong-chay/?page=3", site["article"], "/healthz"]:
+                started = time.monotonic()
+                status, headers, body = fetch(site["base"] + path)
+                # gunicorn's timeout (30 s) would have killed the worker and
+                # answered its bare "Internal Server Error" instead.
+                assert time.monotonic() - started < 20, path
+                assert status == 503, (path, status, body[:200])
+                assert headers["Retry-After"] == "30", path
+                assert "Traceback" not in body and "psycopg" not in body
+            status, _headers, body = fetch(site["base"] + "/dong-chay/")
+            assert "Trang tạm thời gián đoạn" in body
+            status, headers, _body = fetch(cached_base + site["article"])
+            assert status == 200
+        finally:
+            site["pg"].start()
+        assert wait_for(site, "/dong-chay/", 200)[0] == 200
+        assert wait_for(site, "/healthz", 200)[0] == 200
+        assert fetch(site["base"] + site["article"])[0] == 200
+    finally:
+        stop(cached)
+
+
+def test_statement_timeout_bounds_web_processes_not_commands():
+    require(PG["port"], "PostgreSQL")
+    env = production_env(
+        SECRET,
+        DATABASE_URL=f"postgres://postgres@127.0.0.1:{PG['port']}/postgres",
+        DATABASE_STATEMENT_TIMEOUT="0.05",
+    )
+    sleep = (
+        "from django.db import connection\n"
+        "connection.cursor().execute('SELECT pg_sleep(0.5)')\n"
+        "print('done')"
+    )
+    # migrate, generate_content, rebuild_search_index: never cut.
+    assert manage(env, "shell", "-c", sleep).splitlines()[-1] == "done"
+    # The app as gunicorn loads it.
+    web = subprocess.run(
+        [sys.executable, "-c", f"import newsroom.wsgi\n{sleep}"],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert web.returncode != 0 and "done" not in web.stdout
+    assert "canceling statement due to statement timeout" in web.stderr
 
 
 def test_cache_outage_changes_nothing_a_reader_sees(outage_site):
