@@ -3,7 +3,8 @@
 Pure functions on bytes and file objects; storage and naming live in
 ``articles.renditions``. Every file we store or serve is re-encoded by Pillow,
 so nothing of an upload survives but its pixels: no EXIF (GPS included), no
-XMP, no comments, no appended script (polyglots), colours in sRGB.
+XMP, no IPTC, no comments or PNG text chunks, no colour profile (the pixels are
+converted to sRGB first), no appended script (polyglots).
 
 Pillow's threat model (https://pillow.readthedocs.io/en/latest/handbook/security.html):
 the format is sniffed from the bytes and limited to an allow-list (so EPS never
@@ -125,17 +126,20 @@ def check_image(file, name: str = "") -> CheckedImage:
         except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
             raise not_an_image from None
         with picture:
+            # A multi-picture JPEG (phones append a depth or gain map, with its
+            # own metadata, after the first image) is a JPEG: we keep the first.
+            fmt = "JPEG" if picture.format == "MPO" else picture.format
             width, height = picture.size
             if width * height > max_pixels():
                 raise _bomb_error(width, height)
             suffix = PurePath(name).suffix.lower().lstrip(".")
-            if suffix and suffix not in FORMATS[picture.format]:
+            if suffix and suffix not in FORMATS[fmt]:
                 raise ValidationError(
                     _(
                         "Đuôi tệp .%(suffix)s không khớp nội dung: đây là ảnh "
                         "%(format)s. Hãy đổi tên tệp cho đúng rồi tải lên lại."
                     )
-                    % {"suffix": suffix, "format": picture.format},
+                    % {"suffix": suffix, "format": fmt},
                     code="wrong_extension",
                 )
             frames = getattr(picture, "n_frames", 1)
@@ -155,7 +159,7 @@ def check_image(file, name: str = "") -> CheckedImage:
                 PILImage.DecompressionBombError,
             ):
                 raise _bomb_error(width, height, frames) from None
-            return CheckedImage(picture.format, width, height, frames)
+            return CheckedImage(fmt, width, height, frames)
 
 
 def to_srgb(picture: PILImage.Image) -> PILImage.Image:
@@ -167,9 +171,9 @@ def to_srgb(picture: PILImage.Image) -> PILImage.Image:
     """
     picture = ImageOps.exif_transpose(picture)
     icc = picture.info.get("icc_profile")
-    has_alpha = picture.mode in {"RGBA", "LA", "PA"} or (
-        picture.mode == "P" and "transparency" in picture.info
-    )
+    # A palette or a colour key (PNG tRNS) is transparency too: keep it as an
+    # alpha channel, since the info it lives in is dropped below.
+    has_alpha = picture.mode in {"RGBA", "LA", "PA"} or "transparency" in picture.info
     if icc:
         try:
             source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
@@ -184,16 +188,23 @@ def to_srgb(picture: PILImage.Image) -> PILImage.Image:
     target = "RGBA" if has_alpha else "RGB"
     if picture.mode != target:
         picture = picture.convert(target)
-    picture.info.pop("icc_profile", None)
-    picture.info.pop("exif", None)
+    # Every key left in ``info`` is a metadata carrier some Pillow writer picks
+    # up on its own (the JPEG writer copies ``comment``, the PNG writer
+    # ``icc_profile``): crops and resizes inherit it, so empty it at the root.
+    picture.info = {}
     return picture
 
 
 def encode(picture: PILImage.Image, fmt: str, *, quality: int) -> bytes:
-    """Encode with no metadata at all (no ``exif=``, no ``icc_profile=``).
+    """Encode with no metadata at all: pixels, and what decoding them needs.
 
-    An sRGB image without a profile is what browsers assume, so nothing is lost.
+    Every carrier a writer would take from ``picture.info`` is passed empty
+    (EXIF, XMP, ICC profile, JPEG comment, PNG text chunks), so the result is
+    bare even for an image that did not go through ``to_srgb``. An sRGB image
+    without a profile is what browsers assume, so nothing is lost. No ``dpi``
+    either: pages size photos in pixels, so a density is only a fingerprint.
     """
+    bare = {"exif": b"", "icc_profile": None}
     buffer = io.BytesIO()
     if fmt == "JPEG":
         if picture.mode != "RGB":
@@ -201,11 +212,29 @@ def encode(picture: PILImage.Image, fmt: str, *, quality: int) -> bytes:
             background = PILImage.new("RGB", picture.size, "white")
             background.paste(picture, mask=picture.getchannel("A"))
             picture = background
-        picture.save(buffer, "JPEG", quality=quality, optimize=True, progressive=True)
+        picture.save(
+            buffer,
+            "JPEG",
+            quality=quality,
+            optimize=True,
+            progressive=True,
+            comment=b"",
+            xmp=None,
+            extra=b"",
+            **bare,
+        )
     elif fmt == "PNG":
-        picture.save(buffer, "PNG", optimize=True)
+        picture.save(
+            buffer,
+            "PNG",
+            optimize=True,
+            pnginfo=None,
+            dpi=None,
+            transparency=None,
+            **bare,
+        )
     elif fmt == "WEBP":
-        picture.save(buffer, "WEBP", quality=quality, method=4)
+        picture.save(buffer, "WEBP", quality=quality, method=4, xmp=b"", **bare)
     else:
         raise ValueError(f"unsupported output format {fmt}")
     return buffer.getvalue()
@@ -224,14 +253,24 @@ def clean_master(file, name: str = "") -> tuple[bytes, str]:
     with PILImage.open(file, formats=list(FORMATS)) as picture:
         if checked.format == "GIF" and checked.frames > 1:
             buffer = io.BytesIO()
-            for key in ("comment", "extension", "xmp", "exif"):
-                picture.info.pop(key, None)
+            loop = picture.info.get("loop", 0)
+            duration = picture.info.get("duration", 100)
+            # The GIF writer copies every key of the first frame's ``info``
+            # into the file (comments included), so keep only palette indexes.
+            kept = {
+                key: picture.info[key]
+                for key in ("transparency", "background")
+                if key in picture.info
+            }
+            picture.info.clear()
+            picture.info.update(kept)
             picture.save(
                 buffer,
                 "GIF",
                 save_all=True,
-                loop=picture.info.get("loop", 0),
-                duration=picture.info.get("duration", 100),
+                loop=loop,
+                duration=duration,
+                comment=b"",
             )
             return buffer.getvalue(), "gif"
         upright = to_srgb(picture)

@@ -2,6 +2,7 @@
 
 import io
 import re
+import struct
 
 import pytest
 from django.core.files.storage import default_storage
@@ -73,6 +74,102 @@ def served_files(image: Image) -> list[bytes]:
                 assert response.status_code == 200, name
                 files.append(response.content)
     return files
+
+
+def _jpeg_carriers(data: bytes) -> list[str]:
+    found, i = [], 2
+    # Entropy-coded data escapes 0xFF as FF 00, so every other FF starts a marker
+    # (progressive files have several scans, with tables and maybe more between).
+    while i < len(data) - 1:
+        if (
+            data[i] != 0xFF
+            or data[i + 1] in (0x00, 0xFF)
+            or 0xD0 <= data[i + 1] <= 0xD7
+        ):
+            i += 1
+            continue
+        marker = data[i + 1]
+        if marker == 0xD9:  # EOI
+            if data[i + 2 :]:
+                found.append("bytes after EOI")
+            break
+        (length,) = struct.unpack(">H", data[i + 2 : i + 4])
+        if marker == 0xFE:
+            found.append("COM")
+        elif 0xE1 <= marker <= 0xEF:
+            found.append(f"APP{marker - 0xE0} {data[i + 4 : i + 16]!r}")
+        elif marker == 0xE0 and not data[i + 4 :].startswith(b"JFIF\x00"):
+            found.append(f"APP0 {data[i + 4 : i + 16]!r}")
+        i += 2 + length
+    return found
+
+
+def _png_carriers(data: bytes) -> list[str]:
+    found, i = [], 8
+    while i < len(data):
+        length, kind = struct.unpack(">I4s", data[i : i + 8])
+        if kind not in {b"IHDR", b"PLTE", b"tRNS", b"IDAT", b"IEND"}:
+            found.append(kind.decode("latin-1"))
+        i += 12 + length
+        if kind == b"IEND" and data[i:]:
+            found.append("bytes after IEND")
+            break
+    return found
+
+
+def _webp_carriers(data: bytes) -> list[str]:
+    found, i = [], 12
+    while i < len(data):
+        kind, length = struct.unpack("<4sI", data[i : i + 8])
+        if kind not in {b"VP8 ", b"VP8L", b"VP8X", b"ALPH"}:
+            found.append(kind.decode("latin-1"))
+        elif kind == b"VP8X" and data[i + 8] & 0b00101100:  # ICC, EXIF, XMP flags
+            found.append(f"VP8X flags {data[i + 8]:#010b}")
+        i += 8 + length + length % 2
+    return found
+
+
+def _sub_blocks_end(data: bytes, i: int) -> int:
+    while data[i]:
+        i += 1 + data[i]
+    return i + 1
+
+
+def _gif_carriers(data: bytes) -> list[str]:
+    found = []
+    packed = data[10]
+    i = 13 + (3 * 2 ** ((packed & 7) + 1) if packed & 0x80 else 0)
+    while data[i] != 0x3B:  # trailer
+        if data[i] == 0x2C:  # image: descriptor, local table, LZW data
+            packed = data[i + 9]
+            i += 10 + (3 * 2 ** ((packed & 7) + 1) if packed & 0x80 else 0)
+            i = _sub_blocks_end(data, i + 1)
+            continue
+        label = data[i + 1]
+        if label == 0xFF and data[i + 3 : i + 14] != b"NETSCAPE2.0":
+            found.append(f"application {data[i + 3 : i + 14]!r}")
+        elif label not in {0xF9, 0xFF}:  # graphic control, looping
+            found.append({0xFE: "comment", 0x01: "plain text"}.get(label, hex(label)))
+        i = _sub_blocks_end(data, i + 2)
+    if data[i + 1 :]:
+        found.append("bytes after the trailer")
+    return found
+
+
+def metadata_carriers(data: bytes) -> list[str]:
+    """Every segment or chunk in ``data`` that holds something besides pixels
+    (EXIF, XMP, ICC, comments, text chunks, bytes after the end), read from
+    the container itself rather than through Pillow, which hides what it skips.
+    """
+    if data.startswith(b"\xff\xd8"):
+        return _jpeg_carriers(data)
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return _png_carriers(data)
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return _webp_carriers(data)
+    if data[:6] in {b"GIF87a", b"GIF89a"}:
+        return _gif_carriers(data)
+    raise AssertionError(f"not a file we serve: {data[:12]!r}")
 
 
 # -- what is accepted and what is refused ---------------------------------------
@@ -154,6 +251,44 @@ def test_real_image_is_accepted_and_no_served_file_carries_metadata(
             assert "exif" not in served.info
             assert served.mode in {"RGB", "RGBA", "P", "L"}
         assert b"<script" not in content and b"alert(" not in content
+        assert not metadata_carriers(content)
+
+
+PLANTED = [
+    ("JPEG", make.jpeg_with_every_marker(), "a.jpg", "jpg"),
+    ("JPEG without a profile", make.jpeg_with_every_marker(icc=False), "f.jpg", "jpg"),
+    ("multi-picture JPEG", make.mpo_with_every_marker(), "g.jpg", "jpg"),
+    ("PNG", make.png_with_every_chunk(), "b.png", "png"),
+    ("WebP", make.webp_with_every_chunk(), "c.webp", "webp"),
+    ("GIF", make.gif_with_comment_and_xmp(), "d.gif", "png"),
+    ("animated GIF", make.gif_with_comment_and_xmp(frames=5), "e.gif", "gif"),
+]
+
+
+@pytest.mark.parametrize(
+    ("data", "name", "stored"),
+    [case[1:] for case in PLANTED],
+    ids=[case[0] for case in PLANTED],
+)
+def test_no_planted_metadata_survives_in_any_stored_or_served_file(
+    editor, data, name, stored
+):
+    """EXIF with GPS, XMP, an ICC profile, comments, Photoshop/IPTC and PNG text
+    chunks, each planted with a marker: none is in the stored original or in any
+    rendition (JPEG or PNG, and WebP), byte for byte."""
+    planted = metadata_carriers(data)
+    assert make.SECRET in data and len(planted) >= 2, planted
+    response = upload(editor, data, name)
+
+    assert response.status_code == 302, form_errors(response)
+    image = Image.objects.get()
+    assert image.file.name.endswith(f".{stored}")
+    files = served_files(image)
+    assert len(files) > 1
+    for content in files:
+        for marker in make.MARKERS:
+            assert marker not in content, marker
+        assert not metadata_carriers(content)
 
 
 def test_orientation_is_applied_to_the_pixels(editor):
@@ -178,6 +313,18 @@ def test_png_renditions_keep_transparency(editor):
             assert rendition.mode == "RGBA"
             assert rendition.getpixel((5, 5))[3] == 0  # corner stays transparent
             assert rendition.getpixel((160, 120))[3] == 255
+
+
+def test_a_png_colour_key_becomes_alpha_in_every_rendition(editor):
+    upload(editor, make.png_with_colour_key(), "mau-khoa.png")
+    image = Image.objects.get()
+    for ext in ("png", "webp"):
+        name = rendition_name(image.file.name, width=320, ext=ext)
+        content = editor.get(default_storage.url(name)).content
+        with PILImage.open(io.BytesIO(content)) as rendition:
+            assert rendition.mode == "RGBA", ext
+            assert rendition.getpixel((5, 5))[3] == 0, ext
+            assert rendition.getpixel((160, 120))[3] == 255, ext
 
 
 def test_cmyk_is_converted_to_rgb(editor):
