@@ -16,6 +16,7 @@ from django.urls import reverse
 from articles import roles
 from articles.models import Article, Comment
 from tests.factories import ArticleFactory, PublishedArticleFactory, UserFactory
+from tests.live import manage
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "correct horse battery staple"
@@ -176,6 +177,8 @@ def test_session_and_csrf_cookies_have_production_flags(tmp_path):
     }
     for name in ("REDIS_URL", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE"):
         env.pop(name, None)
+    # Production pages name their static files from the hashed manifest.
+    manage(env, "collectstatic", "--noinput", "-v0")
     result = subprocess.run(
         [sys.executable, "-c", COOKIE_PROBE],
         cwd=settings.BASE_DIR,
