@@ -337,11 +337,13 @@ class ImageAdmin(ViewerMixin, admin.ModelAdmin):
             warning = image and rights_warning(image)
             if warning:
                 self.message_user(request, warning, messages.WARNING)
+            # An uploader who may add photos loses the change permission on
+            # their own only once a published article uses it: no second query.
             if (
                 image
                 and image.uploaded_by_id == request.user.pk
+                and self.has_add_permission(request)
                 and not self.has_change_permission(request, image)
-                and self.in_published_article(image)
             ):
                 self.message_user(
                     request,

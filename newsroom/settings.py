@@ -136,11 +136,11 @@ MANAGEMENT_COMMAND = Path(sys.argv[0]).name in {"manage.py", "django-admin"} and
     sys.argv[1:2] != ["runserver"]
 )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    options = DATABASES["default"].setdefault("OPTIONS", {})
-    options.setdefault("connect_timeout", DATABASE_CONNECT_TIMEOUT)
+    _primary_options = DATABASES["default"].setdefault("OPTIONS", {})
+    _primary_options.setdefault("connect_timeout", DATABASE_CONNECT_TIMEOUT)
     if DATABASE_STATEMENT_TIMEOUT > 0 and not MANAGEMENT_COMMAND:
-        options["options"] = (
-            f"{options.get('options', '')} -c statement_timeout="
+        _primary_options["options"] = (
+            f"{_primary_options.get('options', '')} -c statement_timeout="
             f"{int(DATABASE_STATEMENT_TIMEOUT * 1000)}"
         ).strip()
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
