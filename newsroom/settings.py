@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "newsroom.apps.TwoFactorConfig",
     "django_prose_editor",
     "taggit",
+    "django_tasks",
+    "django_tasks_db",
     "articles",
 ]
 
@@ -453,6 +455,11 @@ COMMENT_SPAM_SCORE = 10
 COMMENTS_PER_PAGE = 50
 COMMENT_NOTIFY_INTERVAL = 10 * 60  # at most one moderator email per interval
 COMMENT_MODERATOR_EMAILS = env_list("COMMENT_MODERATOR_EMAILS")
+
+# Background jobs (django-tasks, README "Background jobs"): rows in the site's
+# database, run by `manage.py db_worker` (beside runserver in `make run`, its
+# own systemd unit in production: deploy/newsroom-worker.service).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
