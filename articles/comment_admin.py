@@ -26,6 +26,7 @@ from django.views.decorators.http import require_POST
 from .models import BlockedTerm, Comment
 from .services import comments_set_status
 from .spam import is_ip_or_hash, normalise_blocked_value
+from .text import visible_text
 
 # What the queue shows of a comment's text and its article's title; the whole
 # comment is one click away, the whole title in the link's tooltip.
@@ -201,15 +202,21 @@ class CommentAdmin(admin.ModelAdmin):
             _("Duyệt"),
         )
 
+    # The queue's columns clean again what Comment.save() cleans, for rows
+    # stored before it did: no invisible character reaches a moderator.
     @admin.display(description=_("người gửi"), ordering="name")
     def sender(self, obj):
         return format_html(
-            '{}<br><span class="nr-comment-email">{}</span>', obj.name, obj.email
+            '{}<br><span class="nr-comment-email">{}</span>',
+            visible_text(obj.name, keep_newlines=False),
+            visible_text(obj.email, keep_newlines=False),
         )
 
     @admin.display(description=_("nội dung"))
     def excerpt(self, obj):
-        return Truncator(obj.body).chars(EXCERPT_CHARS)
+        return Truncator(visible_text(obj.body, keep_newlines=False)).chars(
+            EXCERPT_CHARS
+        )
 
     @admin.display(description=_("bài viết"), ordering="article__title")
     def article_link(self, obj):

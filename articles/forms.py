@@ -11,7 +11,7 @@ from .spam import (
     release_form_token,
     strip_controls,
 )
-from .text import clean_line
+from .text import clean_line, strip_invisible
 
 NUL_MESSAGE = _("Nội dung chứa ký tự không hợp lệ.")
 HONEYPOT_FIELD = "website"
@@ -160,7 +160,9 @@ class CommentForm(forms.ModelForm):
         return name
 
     def clean_email(self):
-        return self.cleaned_data["email"].strip().lower()
+        # A soft hyphen or a tag character passes the email validator inside
+        # the domain ("x@sp\u00adam.vn") and would hide it from the blocklist.
+        return strip_invisible(self.cleaned_data["email"]).strip().lower()
 
     def clean_body(self):
         body = strip_controls(self.cleaned_data["body"], keep_newlines=True).strip()

@@ -13,6 +13,7 @@ from .models import Article, Comment, Image
 from .pagecache import purge_articles_on_commit
 from .pictures import body_rights
 from .spam import assess, body_fingerprint, claim_post, hash_ip
+from .text import strip_invisible, visible_text
 
 __all__ = [
     "CommentRefused",
@@ -85,7 +86,10 @@ def comment_create(
         raise CommentsClosed(_("Bình luận đã đóng: bài viết không nhận thêm ý kiến."))
     parent = _thread_parent(article, parent_id)
     ip_hash = hash_ip(ip)
-    email = email.strip().lower()
+    # What Comment.save() will store, so the checks judge the same text.
+    name = visible_text(name, keep_newlines=False)
+    body = visible_text(body, keep_newlines=True)
+    email = strip_invisible(email).strip().lower()
     fingerprint = body_fingerprint(body)
     since = timezone.now() - timedelta(seconds=settings.COMMENT_DUPLICATE_WINDOW)
     same_poster = Q(email=email) | (Q(ip_hash=ip_hash) if ip_hash else Q(pk__in=[]))

@@ -16,7 +16,6 @@ import ipaddress
 import re
 import secrets
 import time
-import unicodedata
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -25,26 +24,8 @@ from django.core.cache import cache
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from .text import fold, nfc
+from .text import fold, match_key, visible_text
 
-# Zero-width characters and Unicode bidi controls: invisible, used to dodge
-# word filters and to disguise text ("Trojan Source"). U+2028/2029 become "\n".
-_INVISIBLE = dict.fromkeys(
-    [
-        0x200B,  # zero width space
-        0x200C,  # zero width non-joiner
-        0x200D,  # zero width joiner
-        0x2060,  # word joiner
-        0xFEFF,  # zero width no-break space (BOM)
-        0x180E,  # Mongolian vowel separator
-        0x200E,  # left-to-right mark
-        0x200F,  # right-to-left mark
-        0x061C,  # Arabic letter mark
-        *range(0x202A, 0x202F),  # LRE, RLE, PDF, LRO, RLO
-        *range(0x2066, 0x206A),  # LRI, RLI, FSI, PDI
-    ]
-)
-_LINE_SEPARATORS = {0x2028: "\n", 0x2029: "\n"}
 _URL_RE = re.compile(
     r"(?:\bhttps?://|\bwww\.)[^\s<>\"']+"
     r"|\b[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\."
@@ -53,29 +34,24 @@ _URL_RE = re.compile(
     re.IGNORECASE,
 )
 _WORDS_RE = re.compile(r"[^\w]+")
+# Between the words of a blocked term a match key may have any run of these,
+# or none: "lừa đảo", "lừa.đảo", "lừa_đảo" and "lừađảo" are one term.
+_SEPARATORS_RE = re.compile(r"[\W_]+")
+_DOTTED_NAME_RE = re.compile(r"[^\W_][\w-]*(?:\.[\w-]+)+")
 
 FORM_SALT = "articles.comment-form"
 OWN_SALT = "articles.own-comment"
-BLOCKLIST_CACHE_KEY = "comments:blocklist:v2"
+BLOCKLIST_CACHE_KEY = "comments:blocklist:v3"
 
 
 def strip_controls(value: str, *, keep_newlines: bool) -> str:
-    """NFC ``value`` without control, zero-width or bidi-override characters.
+    """NFC ``value`` without control or invisible characters, nor a letter
+    buried under marks (``text.visible_text``, where the rules are).
 
-    Newlines (``\\r\\n`` and ``\\r`` become ``\\n``) and tabs survive in a body;
-    in a one-line field (a name) they are removed like the rest.
+    Newlines and tabs survive in a body; in a one-line field (a name) they
+    become spaces.
     """
-    value = value.replace("\r\n", "\n").replace("\r", "\n")
-    value = value.translate(_LINE_SEPARATORS).translate(_INVISIBLE)
-    kept = []
-    for ch in value:
-        if ch in "\n\t":
-            kept.append(ch if keep_newlines else " ")
-        elif unicodedata.category(ch) == "Cc":
-            continue
-        else:
-            kept.append(ch)
-    return nfc("".join(kept))
+    return visible_text(value, keep_newlines=keep_newlines)
 
 
 def count_links(text: str) -> int:
@@ -293,11 +269,27 @@ def is_ip_or_hash(value: str) -> bool:
     return True
 
 
-def load_blocklist() -> dict:
-    """The blocklist, folded for matching, cached until an entry changes.
+def _term_pattern(value: str) -> str:
+    """A regex finding blocked term ``value`` in a ``match_key``; "" if none.
 
-    IPs map to the time their block ends; one that ends while the list sits in
-    the cache is ignored from then on (``ip_blocked``).
+    The term's words in order, with any separators or none between them, and
+    no letter or digit just before or after: "lừa đảo" finds "lừa.đảo" and
+    "lừađảo", but a blocked "lo" never finds "lời" or "lo1".
+    """
+    words = [word for word in _SEPARATORS_RE.split(match_key(value)) if word]
+    if not words:
+        return ""
+    return r"(?<![^\W_])" + r"[\W_]*".join(map(re.escape, words)) + r"(?![^\W_])"
+
+
+def load_blocklist() -> dict:
+    """The blocklist, keyed for matching, cached until an entry changes.
+
+    Words map their folded form (shown in the reasons) to a pattern over the
+    comment's ``match_key``; emails and @domains are kept as match keys too, so
+    look-alike letters and invisible characters cannot slip past them. IPs map
+    to the time their block ends; one that ends while the list sits in the
+    cache is ignored from then on (``ip_blocked``).
     """
     data = cache.get(BLOCKLIST_CACHE_KEY)
     if data is None:
@@ -308,13 +300,14 @@ def load_blocklist() -> dict:
         for kind, value, expires_at in rows.values_list("kind", "value", "expires_at"):
             if kind == BlockedTerm.Kind.WORD:
                 folded = " ".join(_WORDS_RE.sub(" ", fold(value)).split())
-                if folded:
-                    data["words"].append(folded)
+                pattern = _term_pattern(value)
+                if pattern:
+                    data["words"].append((folded, pattern))
             elif kind == BlockedTerm.Kind.EMAIL:
                 if value.startswith("@"):
-                    data["domains"].add(value[1:])
+                    data["domains"].add(match_key(value[1:]).strip("."))
                 else:
-                    data["emails"].add(value)
+                    data["emails"].add(match_key(value))
             else:
                 data["ips"][value] = expires_at.timestamp()
         cache.set(BLOCKLIST_CACHE_KEY, data, 60 * 60)
@@ -331,13 +324,40 @@ def forget_blocklist() -> None:
     cache.delete(BLOCKLIST_CACHE_KEY)
 
 
-def blocked_words(text: str, words: list[str]) -> list[str]:
-    """The blocked words in ``text``, compared without tone marks or case.
+def blocked_words(text: str, words: list[tuple[str, str]]) -> list[str]:
+    """The blocked words in ``text``, compared by ``match_key``: without
+    invisible characters, look-alikes, tone marks or case.
 
-    Whole words only: "lua dao" hits "Lừa đảo!" and "LUA DAO", not "lua daon".
+    Whole words only: "lua dao" hits "Lừa đảo!", "LUA DAO", "lừa_đảo" and
+    "lừa đả0", not "lua daon".
     """
-    haystack = " " + " ".join(_WORDS_RE.sub(" ", fold(text)).split()) + " "
-    return [word for word in words if f" {word} " in haystack]
+    key = match_key(text)
+    return [folded for folded, pattern in words if re.search(pattern, key)]
+
+
+def _key_in_domains(host_key: str, domains: set[str]) -> bool:
+    labels = host_key.strip(".").split(".")
+    return any(".".join(labels[i:]) in domains for i in range(len(labels)))
+
+
+def domain_blocked(host: str, domains: set[str]) -> bool:
+    """True if ``host`` is a blocked domain or one of its subdomains:
+    "sub.spam.vn" is "spam.vn", "notspam.vn" is not."""
+    return _key_in_domains(match_key(host), domains)
+
+
+def blocked_links(text: str, domains: set[str]) -> list[str]:
+    """The blocked domains (``domain_blocked``) named in ``text``: in a link,
+    an email address or a bare "sub.spam.vn".
+
+    Every dotted name of the match key is checked, with no list of top-level
+    domains to miss one, and a look-alike letter ("spаm.vn", Cyrillic а) is
+    the letter it imitates.
+    """
+    if not domains:
+        return []
+    names = _DOTTED_NAME_RE.findall(match_key(text))
+    return [name for name in names if _key_in_domains(name, domains)]
 
 
 @dataclass
@@ -362,7 +382,8 @@ def assess(
     by email or IP); ``timed`` is False when the time trap measured nothing.
 
     Spam outright: more than ``COMMENT_MAX_LINKS`` links, a blocked word, a
-    blocked email or domain. Points also come from each link, from shouting,
+    blocked email or domain (a subdomain too), a blocked domain named in the
+    name or body. Points also come from each link, from shouting,
     from earlier spam from this email, and from an untimed form;
     ``COMMENT_SPAM_SCORE`` points make it spam too. The IP weighs little (a
     block on it, spam from others behind it): it is often shared.
@@ -377,8 +398,12 @@ def assess(
     words = blocked_words(f"{name}\n{body}", blocklist["words"])
     if words:
         verdict.add(10, "từ bị chặn: " + ", ".join(words), spam=True)
-    if email in blocklist["emails"] or email.rpartition("@")[2] in blocklist["domains"]:
+    if match_key(email) in blocklist["emails"] or domain_blocked(
+        email.rpartition("@")[2], blocklist["domains"]
+    ):
         verdict.add(10, "email bị chặn", spam=True)
+    if blocked_links(f"{name}\n{body}", blocklist["domains"]):
+        verdict.add(10, "liên kết bị chặn", spam=True)
     if ip_blocked(blocklist, ip_hash):
         verdict.add(3, "IP bị chặn (có thể dùng chung)")
     letters = [ch for ch in body if ch.isalpha()]

@@ -5,6 +5,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ..text import strip_invisible, visible_text
 from .base import NormalizedTextModel
 
 
@@ -114,14 +115,27 @@ class Comment(NormalizedTextModel):
         ]
 
     def __str__(self):
-        return f"{self.name} – {self.article}"
+        # Shown in the admin (titles, checkbox labels); a row stored before
+        # Comment.save() cleaned names may still hold invisible characters.
+        return f"{visible_text(self.name, keep_newlines=False)} – {self.article}"
+
+    def save(self, *args, **kwargs):
+        # Here and not only in the form, so the admin, the importer, scripts
+        # and an API store the same: nothing a moderator or reader cannot see
+        # (tag characters, soft hyphens, bidi controls...), no Zalgo stacks.
+        self.name = visible_text(self.name, keep_newlines=False)
+        self.body = visible_text(self.body, keep_newlines=True)
+        self.email = strip_invisible(self.email)
+        super().save(*args, **kwargs)
 
 
 class BlockedTerm(models.Model):
     """A word, email or IP that counts against a comment.
 
-    Words match without tone marks or case ("lua dao" catches "lừa đảo").
-    Emails match whole, or by domain when written as "@example.com"; a blocked
+    Words match without tone marks, case, invisible characters or look-alike
+    letters ("lua dao" catches "lừa đảo" and "lừa.đả0"; ``text.match_key``).
+    Emails match whole, or by domain when written as "@example.com" (its
+    subdomains, and the domain named in a comment's text, too); a blocked
     word or email sends a comment straight to spam, until the entry is removed.
     IPs are stored only as the same keyed hash comments keep, so nobody reads
     them back; many readers can share one (a mobile network's NAT), so a

@@ -148,7 +148,12 @@ CASES = [
         "STORED",
         {"body": "javascript:alert(document.cookie)", "link_count": 0},
     ),
-    ("Zalgo text", {"body": "Z" + "\u0301" * 300}, "STORED", {"link_count": 0}),
+    (
+        "Zalgo text",
+        {"body": "Z" + "\u0301" * 300},
+        "STORED",
+        {"link_count": 0, "body": "\u0179\u0301\u0301"},  # Ź and two: 3 marks
+    ),
     ("5,000-character word", {"body": "a" * 5000}, "STORED", {"body": "a" * 5000}),
     (
         "upper-case email",
@@ -167,6 +172,18 @@ CASES = [
         {"ts": "1:1700000000:forged"},
         "FORM",
         "Biểu mẫu không hợp lệ",
+    ),
+    (
+        "tag characters, soft hyphen, Hangul filler in name and body",
+        {"name": "An\U000e0041\u3164h", "body": "l\U000e0041ừa đ\u00adảo"},
+        "STORED",
+        {"name": "Anh", "body": "lừa đảo"},
+    ),
+    (
+        "only tag characters and Hangul fillers in the body",
+        {"body": "\U000e0041\U000e0042 \u3164\u115f\u00ad"},
+        "FORM",
+        "Vui lòng nhập nội dung bình luận.",
     ),
 ]
 
