@@ -74,19 +74,6 @@ def hash_ip(ip: str) -> str:
     ).hexdigest()
 
 
-def client_ip(request) -> str:
-    """The poster's IP, from ``COMMENT_CLIENT_IP_META`` (default REMOTE_ADDR).
-
-    Behind a proxy, set it to a header the proxy overwrites (``HTTP_X_REAL_IP``);
-    never trust a raw ``X-Forwarded-For`` a client can write itself.
-    """
-    raw = request.META.get(settings.COMMENT_CLIENT_IP_META, "") or ""
-    try:
-        return str(ipaddress.ip_address(raw.strip()))
-    except ValueError:
-        return ""
-
-
 def _rate_bucket(ip: str) -> str:
     """IPv6 hosts get a whole /64 each, so one network counts as one poster."""
     try:

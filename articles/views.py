@@ -35,6 +35,7 @@ from newsroom.media import IMMUTABLE
 
 from . import readership, seo
 from . import search as fulltext
+from .client_ip import client_ip
 from .comments import OWN_PARAM, REPLY_PARAM, comment_section, section_name
 from .context_processors import site_context
 from .forms import CommentForm, SearchForm
@@ -50,7 +51,7 @@ from .renditions import parse_name, rendition_bytes, spec_allowed
 from .search import highlight as highlight_terms
 from .search import marked_terms, search_terms, snippet
 from .services import CommentRefused, comment_create
-from .spam import client_ip, form_token, own_comment_token, rate_limit_retry_after
+from .spam import form_token, own_comment_token, rate_limit_retry_after
 
 logger = logging.getLogger(__name__)
 
@@ -527,7 +528,7 @@ def preview(request, token):
     never indexed. A link to an article that has since been published sends the
     reader to the public page.
     """
-    link = preview_link_open(token, ip=request.META.get("REMOTE_ADDR", ""))
+    link = preview_link_open(token, ip=client_ip(request))
     if link is None:
         raise Http404(_("Liên kết xem trước không hợp lệ hoặc đã hết hạn."))
     detail = Article.objects.for_detail().select_related("category__parent")

@@ -93,7 +93,7 @@ def main():
         "DATABASE_URL": url,
         "MEDIA_ROOT": str(tmp / "media"),
         # Every simulated reader has their own address, as behind a proxy.
-        "COMMENT_CLIENT_IP_META": "HTTP_X_REAL_IP",
+        "CLIENT_IP_HEADER": "HTTP_X_REAL_IP",
     }
     try:
         socket.create_connection(("127.0.0.1", 6379), timeout=1).close()

@@ -5,7 +5,7 @@ two-factor authentication (required for managing editors when
 from django.conf import settings
 from django.contrib import admin
 
-from articles.login_throttle import ThrottledAdminAuthenticationForm
+from articles.login_throttle import ThrottledAdminAuthenticationForm, set_device_cookie
 from articles.roles import MANAGING_EDITOR
 
 
@@ -24,6 +24,13 @@ class NewsroomAdminSite(admin.AdminSite):
     index_title = "Quản trị nội dung"
     login_form = ThrottledAdminAuthenticationForm
     login_template = "admin/newsroom_login.html"
+
+    def login(self, request, extra_context=None):
+        """Django's login view; a successful login also leaves the browser
+        its device cookie (``articles.login_throttle``)."""
+        response = super().login(request, extra_context)
+        set_device_cookie(request, response)
+        return response
 
     def has_permission(self, request):
         """Staff who must use a second factor are let in only once verified;

@@ -4,6 +4,7 @@ One module for every environment: development defaults are safe, and production
 (``DEBUG`` off, the default) refuses to start without the secrets it needs.
 """
 
+import ipaddress
 import os
 import sys
 from pathlib import Path
@@ -362,9 +363,34 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 ADMIN_2FA_REQUIRED = env_bool("ADMIN_2FA_REQUIRED", default=False)
 OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Newsroom")
 
-# Admin login throttling (articles.login_throttle), counted in the shared cache.
+# Admin login throttling (articles.login_throttle), counted in the shared cache:
+# failures per client address, per account and per trusted browser (README,
+# "Admin accounts and two-factor login").
 LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", 5))
 LOGIN_LOCKOUT_SECONDS = int(os.environ.get("LOGIN_LOCKOUT_SECONDS", 15 * 60))
+# How long a browser stays trusted for an account after a successful login.
+LOGIN_DEVICE_COOKIE_AGE = int(
+    os.environ.get("LOGIN_DEVICE_COOKIE_AGE", 90 * 24 * 60 * 60)
+)
+
+# The client's address, one rule for logins, comments and preview links
+# (articles.client_ip): CLIENT_IP_HEADER is read only from a peer listed in
+# CLIENT_IP_TRUSTED_PROXIES, right to left, skipping listed proxies. The
+# default trusts nginx on this machine (deploy/); empty: REMOTE_ADDR only.
+CLIENT_IP_TRUSTED_PROXIES = env_list("CLIENT_IP_TRUSTED_PROXIES", "127.0.0.1,::1")
+for _proxy in CLIENT_IP_TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"CLIENT_IP_TRUSTED_PROXIES: {_proxy!r} is not an address or network"
+        ) from None
+# COMMENT_CLIENT_IP_META is the old name (deprecated): a META key such as
+# HTTP_X_REAL_IP, now read only from the trusted proxies like the new one.
+_legacy_ip_meta = os.environ.get("COMMENT_CLIENT_IP_META", "REMOTE_ADDR")
+CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER") or (
+    _legacy_ip_meta if _legacy_ip_meta != "REMOTE_ADDR" else "HTTP_X_FORWARDED_FOR"
+)
 
 # Image library (articles.imaging): the largest upload, and the most pixels
 # (all frames together) a photo may have; a decompression bomb is refused from
@@ -442,7 +468,6 @@ VIEW_FLUSH_INTERVAL = int(os.environ.get("VIEW_FLUSH_INTERVAL", "300"))
 SERVE_MEDIA = env_bool("SERVE_MEDIA", default=DEBUG)
 
 # Comments (see README, "Comments"). Limits a spammer meets before a moderator.
-COMMENT_CLIENT_IP_META = os.environ.get("COMMENT_CLIENT_IP_META", "REMOTE_ADDR")
 COMMENT_RATE_LIMITS = [(5, 60), (30, 60 * 60)]  # (posts, seconds), per IP and email
 COMMENT_MIN_SECONDS = 3  # a form posted sooner after its token was issued is a bot
 COMMENT_FORM_MAX_AGE = 2 * 60 * 60  # a form token's life, from the first touch

@@ -242,10 +242,28 @@ class TestRateLimit:
         assert post(reader, article, VALID).status_code == 429
 
     def test_spoofed_forwarded_for_does_not_dodge_the_limit(self, reader, article):
+        # A client that is not the trusted proxy (CLIENT_IP_TRUSTED_PROXIES:
+        # loopback, the test client's default address) writes the header itself.
         for i in range(6):
             data = {**VALID, "email": f"n{i}@example.com", "body": f"Ý kiến {i}"}
-            response = post(reader, article, data, HTTP_X_FORWARDED_FOR=f"1.2.3.{i}")
+            response = post(
+                reader,
+                article,
+                data,
+                REMOTE_ADDR="203.0.113.9",
+                HTTP_X_FORWARDED_FOR=f"1.2.3.{i}",
+            )
         assert response.status_code == 429
+
+    def test_readers_behind_the_proxy_are_counted_apart(self, reader, article):
+        # nginx (REMOTE_ADDR 127.0.0.1) appends each reader's address to what
+        # the reader wrote in X-Forwarded-For (deploy/nginx-proxy-headers.conf).
+        for i in range(6):
+            data = {**VALID, "email": f"n{i}@example.com", "body": f"Ý kiến {i}"}
+            response = post(
+                reader, article, data, HTTP_X_FORWARDED_FOR=f"1.2.3.4, 198.51.100.{i}"
+            )
+            assert response.status_code == 302
 
 
 class TestLinks:

@@ -190,9 +190,10 @@ def test_session_and_csrf_cookies_have_production_flags(tmp_path):
     assert result.returncode == 0, result.stderr
     probe = json.loads(result.stdout.splitlines()[-1])
     assert probe["statuses"] == [200, 302]
-    # The form sets csrftoken; logging in sets sessionid and a new csrftoken.
+    # The form sets csrftoken; logging in sets sessionid, a new csrftoken and
+    # the trusted-browser cookie of the login throttle (articles.login_throttle).
     names = [header.split("=", 1)[0] for header in probe["set_cookie"]]
-    assert sorted(names) == ["csrftoken", "csrftoken", "sessionid"]
+    assert sorted(names) == ["csrftoken", "csrftoken", "newsroom_device", "sessionid"]
     for header in probe["set_cookie"]:
         flags = {part.strip().lower() for part in header.split(";")[1:]}
         # No script reads csrftoken: the forms carry the token themselves.

@@ -33,6 +33,8 @@ ALLOWED_CACHED = {
     "articles.management.commands.generate_content._marks": (
         "tsvector position labels built from code"
     ),
+    "newsroom.cache._seal_key": "the cache seal's key, derived from SECRET_KEY",
+    "articles.client_ip._networks": "CLIENT_IP_TRUSTED_PROXIES parsed, from settings",
 }
 # Functions that set a module global on purpose, and why that is per process.
 ALLOWED_GLOBALS = {
