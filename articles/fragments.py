@@ -25,7 +25,8 @@ from newsroom.db_router import primary
 from .pagecache import SITE_GROUPS, keep_for
 from .pagestore import page_store
 
-PREFIX = "pc:part:v3:"
+# v4: sealed pickles (articles.pagestore.pack_part).
+PREFIX = "pc:part:v4:"
 
 
 @dataclass

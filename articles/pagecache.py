@@ -35,10 +35,10 @@ from newsroom.db_router import primary
 
 # The version changes with the stored format (v2: purge times in integer
 # microseconds; v4: pages as Redis hashes holding a ready response and its
-# version, see articles.pagestore), so a deploy never reads the old format:
-# old keys expire.
+# version; v5: the response as sealed bytes, never a pickle, see
+# articles.pagestore), so a deploy never reads the old format: old keys expire.
 GROUP_PREFIX = "pc:purged:v2:"
-PAGE_PREFIX = "pc:page:v4:"
+PAGE_PREFIX = "pc:page:v5:"
 NEXT_CHANGE_KEY = "pc:next-change:v1"
 # Query parameters a public page reads; any other (utm_*, fbclid...) changes
 # nothing on the page, so it is left out of the key and cannot fill the cache.
@@ -261,8 +261,8 @@ class PageCacheMiddleware:
         from django.http import HttpResponse
 
         replica = getattr(response, "read_replica", False)
-        # The copy a hit sends back, headers and all: unpickling it is cheaper
-        # than setting each header again on every hit.
+        # The copy a hit sends back, headers and all (stored as bytes and a
+        # JSON header, articles.pagestore.pack_page).
         copy = HttpResponse(
             response.content,
             headers={

@@ -6,7 +6,7 @@ then (for an article) the view counter's batch and the counter itself was
 four. ``page_store()`` picks the store for the configured cache:
 
 ``RedisPages`` (django-redis): a page is a Redis hash of its fresh-from time,
-its groups, the article it counts a view for and the pickled page. One Lua
+its groups, the article it counts a view for and the page's bytes. One Lua
 script reads it, compares every group's purge time, and, for an article page,
 increments the article's view counter for the current batch and hour when the
 counter exists, all in one ``EVALSHA``. The rare view it cannot count there
@@ -14,13 +14,24 @@ counter exists, all in one ``EVALSHA``. The rare view it cannot count there
 ``readership.record_view``.
 
 ``CachePages`` (any other backend: local memory in development and tests):
-the page is one cache value, checked with a second ``get_many``.
+the page is one cache value, checked with a second ``get_many``. ``RedisPages``
+keeps parts so too while Redis is down: the cache then keeps values in the
+process's own memory for a few seconds (``newsroom.cache.RedisCache``), so pages
+are still built from cached parts rather than wholly from the database. Whole
+pages are not kept meanwhile: every request renders.
 
 Both compare purge times in integer microseconds (``pagecache.purge`` rounds
 up), so a purge in the same instant as a render's start always wins.
+
+A page is never pickled: it is stored as a JSON header (status, headers, groups,
+times) and the body's bytes (``pack_page``), sealed with the site's secret
+(``newsroom.cache.seal``) for its key, so whoever can write to the cache can
+neither run code here (an unpickled page could) nor make a reader's page out of
+bytes this site did not render. Cached parts are pickles of the site's own
+objects, sealed the same way: one without a valid seal is a miss.
 """
 
-import logging
+import json
 import math
 import pickle
 import secrets
@@ -28,10 +39,11 @@ import threading
 from collections import OrderedDict
 
 from django.core.cache import caches
+from django.http import HttpResponse
+
+from newsroom.cache import REJECTED, seal, unseal
 
 from .pagecache import GROUP_PREFIX
-
-logger = logging.getLogger(__name__)
 
 # KEYS[1]: the page. ARGV: purge-time key prefix, view-counter key prefix,
 # batch key, last-flush key, current hour, the version of the worker's own
@@ -91,6 +103,49 @@ return out
 """
 
 
+def pack_page(key: str, entry: dict) -> bytes:
+    """``entry`` (``PageCacheMiddleware._store``'s) as sealed bytes: a JSON
+    header line, then the response's body as it is."""
+    response = entry["response"]
+    header = {
+        "status": response.status_code,
+        "headers": list(response.headers.items()),
+        **{k: entry.get(k) for k in ("counts_view", "groups", "started", "fresh_from")},
+    }
+    data = json.dumps(header, separators=(",", ":")).encode() + b"\n"
+    return seal(data + response.content, key.encode())
+
+
+def unpack_page(key: str, blob) -> dict | None:
+    """The entry ``pack_page`` made for ``key``, or None for bytes this site
+    did not seal for that key."""
+    data = unseal(blob, key.encode()) if blob else None
+    return None if data is None else page_entry(data)
+
+
+def page_entry(data: bytes) -> dict:
+    """The entry in ``data``, the bytes ``pack_page`` sealed (checked)."""
+    header_end = data.index(b"\n")
+    entry = json.loads(data[:header_end])
+    entry["response"] = HttpResponse(
+        data[header_end + 1 :],
+        status=entry.pop("status"),
+        headers=dict(entry.pop("headers")),
+    )
+    return entry
+
+
+def pack_part(key: str, value) -> bytes:
+    return seal(pickle.dumps(value, pickle.HIGHEST_PROTOCOL), key.encode())
+
+
+def unpack_part(key: str, blob):
+    """The part stored for ``key``, or None for bytes this site did not seal
+    for that key (never unpickled)."""
+    data = unseal(blob, key.encode())
+    return None if data is None else pickle.loads(data)
+
+
 def micros(seconds: float) -> int:
     """A render's start in the purge times' unit (rounded down: never fresher)."""
     return math.floor(seconds * 1_000_000)
@@ -116,7 +171,7 @@ class CachePages:
         return caches[self.alias]
 
     def lookup(self, key, count_view):
-        entry = self.cache.get(key)
+        entry = unpack_page(key, self.cache.get(key))
         if entry is None:
             return None
         purged = self.cache.get_many([GROUP_PREFIX + g for g in entry["groups"]])
@@ -127,7 +182,8 @@ class CachePages:
         return entry
 
     def store(self, key, entry, timeout):
-        self.cache.set(key, entry, timeout)
+        # Bytes: the disk cache keeps them as they are, never pickled.
+        self.cache.set(key, pack_page(key, entry), timeout)
 
     def get_parts(self, keys) -> dict:
         """The parts of ``keys`` that are stored and fresh, by key."""
@@ -158,7 +214,7 @@ class RedisPages(CachePages):
         self.script = None
         self.parts_script = None
         self.fixed_args = None
-        self.copies = OrderedDict()  # key -> (version, pickled page)
+        self.copies = OrderedDict()  # key -> (version, page bytes, seal checked)
         self.copies_lock = threading.Lock()
 
     def _client(self):
@@ -180,6 +236,8 @@ class RedisPages(CachePages):
     def lookup(self, key, count_view):
         from .readership import current_hour
 
+        if self._down():
+            return None
         client = self._client()
         redis_key = str(self.cache.make_key(key))
         with self.copies_lock:
@@ -193,12 +251,16 @@ class RedisPages(CachePages):
                 client=client,
             )
         except self.errors:
-            logger.warning("page cache: Redis unavailable, serving a fresh page")
+            # A miss; newsroom.cache logs the outage once, not every call.
             return None
         if not found:
             return None
         page, version, counted, last = found
         if page:
+            # Checked once per version, not on every hit of the worker's copy.
+            page = unseal(page, key.encode())
+            if page is None:
+                return None
             with self.copies_lock:
                 self.copies[redis_key] = (version, page)
                 self.copies.move_to_end(redis_key)
@@ -206,19 +268,29 @@ class RedisPages(CachePages):
                     self.copies.popitem(last=False)
         else:
             page = copy
-        entry = pickle.loads(page)
+        entry = page_entry(page)
         if entry.get("counts_view"):
             last = self.cache.client.decode(last) if last else None
+            if last is REJECTED:  # not sealed by this site (or its old secret)
+                last = None
             count_view(entry["counts_view"], counted=bool(counted), last_flush=last)
         return entry
 
+    def _down(self) -> bool:
+        """Whether this process takes Redis as down (``newsroom.cache``): then
+        parts go to its memory, as plain values (``CachePages``), pages nowhere."""
+        redis_down = getattr(self.cache, "redis_down", None)
+        return redis_down is not None and redis_down()
+
     def store(self, key, entry, timeout):
+        if self._down():
+            return
         mapping = {
             "fresh": micros(entry["fresh_from"]),
             "groups": " ".join(entry["groups"]),
             "view": entry.get("counts_view") or "",
             "version": secrets.token_hex(8),
-            "page": pickle.dumps(entry, pickle.HIGHEST_PROTOCOL),
+            "page": pack_page(key, entry),
         }
         self._set_hash(key, mapping, timeout)
 
@@ -231,11 +303,13 @@ class RedisPages(CachePages):
                 pipe.expire(redis_key, timeout)
                 pipe.execute()
         except self.errors:
-            logger.warning("page cache: Redis unavailable, %s not stored", key)
+            pass  # not stored; newsroom.cache logs the outage once
 
     def get_parts(self, keys) -> dict:
         if not keys:
             return {}
+        if self._down():
+            return super().get_parts(keys)
         client = self._client()
         try:
             if self.parts_script is None:
@@ -246,17 +320,22 @@ class RedisPages(CachePages):
                 client=client,
             )
         except self.errors:
-            logger.warning("cached parts: Redis unavailable, building them")
-            return {}
-        return {k: pickle.loads(v) for k, v in zip(keys, found, strict=True) if v}
+            return {}  # built instead; newsroom.cache logs the outage once
+        parts = {}
+        for k, blob in zip(keys, found, strict=True):
+            if blob and (value := unpack_part(k, blob)) is not None:
+                parts[k] = value
+        return parts
 
     def set_part(self, key, built_at, groups, value, timeout):
+        if self._down():
+            return super().set_part(key, built_at, groups, value, timeout)
         self._set_hash(
             key,
             {
                 "fresh": micros(built_at),
                 "groups": " ".join(sorted(groups)),
-                "page": pickle.dumps(value, pickle.HIGHEST_PROTOCOL),
+                "page": pack_part(key, value),
             },
             timeout,
         )

@@ -17,6 +17,12 @@ after a warm-up (saturated req/s, p50, p99), and with one connection (unloaded
 p50, p95, p99). Writes ``bench/results/<UTC time>.json`` and prints a table.
 ``--pages article,home`` and ``--no-nginx`` shorten a run while working on
 one page; the figures of record come from a whole run.
+
+Then the cache outage ("cache-outage", skipped with ``--no-cache-outage``): the
+uncached article and home with Redis up, refusing connections and hung
+(accepting and never answering, through ``tests/outage/proxy.py``), each on a
+fresh gunicorn, and the ratio of each outage's p50 and req/s to Redis up. An
+outage must cost a page at most twice its Redis-up uncached render.
 """
 
 import argparse
@@ -30,11 +36,16 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
 
 BASE = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(BASE))  # for tests.outage.proxy, the switchable proxy
+# One secret for the whole run: cached values are sealed with it
+# (newsroom/cache.py), so every phase reads what the warm-up stored.
+SECRET_KEY = "bench-" + secrets.token_urlsafe(40)
 PY = str(BASE / ".venv" / "bin" / "python")
 GUNICORN = str(BASE / ".venv" / "bin" / "gunicorn")
 APP_PORT, NGINX_PORT, SECOND_APP_PORT = 8765, 8766, 8767
@@ -45,7 +56,7 @@ def env(cache_on: bool) -> dict:
     return {
         **os.environ,
         "DEBUG": "0",
-        "SECRET_KEY": "bench-" + secrets.token_urlsafe(40),
+        "SECRET_KEY": SECRET_KEY,
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "DATABASE_URL": os.environ.get(
             "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/newsroom_bench"
@@ -105,7 +116,9 @@ def wait_for(url: str, timeout=30) -> None:
     raise SystemExit(f"{url} did not answer")
 
 
-def start_gunicorn(cache_on: bool, workers: int, port=APP_PORT) -> subprocess.Popen:
+def start_gunicorn(
+    cache_on: bool, workers: int, port=APP_PORT, extra_env=None
+) -> subprocess.Popen:
     proc = subprocess.Popen(
         [
             GUNICORN,
@@ -118,7 +131,7 @@ def start_gunicorn(cache_on: bool, workers: int, port=APP_PORT) -> subprocess.Po
             "warning",
         ],
         cwd=BASE,
-        env=env(cache_on),
+        env={**env(cache_on), **(extra_env or {})},
     )
     wait_for(f"http://127.0.0.1:{port}/__bench__/ok")
     return proc
@@ -241,6 +254,42 @@ def scale_out(urls, args) -> dict:
     return figures
 
 
+OUTAGE_PAGES = ("article", "home")
+
+
+def cache_outage(urls, args) -> dict:
+    """The uncached ``OUTAGE_PAGES`` with Redis up, refused and hung."""
+    from tests.outage.proxy import Proxy
+
+    redis = urllib.parse.urlsplit(env(False)["REDIS_URL"])
+    proxy = Proxy(redis.port or 6379, redis.hostname or "127.0.0.1")
+    user = redis.netloc.rpartition("@")[0]
+    through_proxy = redis._replace(
+        netloc=(user + "@" if user else "") + f"127.0.0.1:{proxy.port}"
+    ).geturl()
+    base = f"http://127.0.0.1:{APP_PORT}"
+    figures = {name: {} for name in OUTAGE_PAGES if name in urls}
+    for state in ("up", "refused", "hung"):
+        if state == "hung":
+            proxy.hang()  # "refused": the proxy is not listening yet
+        extra = {} if state == "up" else {"REDIS_URL": through_proxy}
+        proc = start_gunicorn(False, args.workers, extra_env=extra)
+        try:
+            for name in figures:
+                print(f"cache {state:8} {name:9} {urls[name]}", file=sys.stderr)
+                figures[name][state] = measure(base + urls[name], args)
+        finally:
+            stop(proc)
+            proxy.stop()
+    for states in figures.values():
+        up = states["up"]
+        for state in ("refused", "hung"):
+            r = states[state]
+            r["p50_vs_up"] = round(r["p50_ms"] / up["p50_ms"], 2)
+            r["rps_up_vs"] = round(up["rps"] / r["rps"], 2)
+    return figures
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=10)
@@ -251,6 +300,11 @@ def main() -> None:
     )
     parser.add_argument(
         "--no-nginx", action="store_true", help="skip the nginx and scale-out phases"
+    )
+    parser.add_argument(
+        "--no-cache-outage",
+        action="store_true",
+        help="skip the Redis refused/hung phase",
     )
     args = parser.parse_args()
     if not shutil.which("wrk"):
@@ -282,6 +336,8 @@ def main() -> None:
 
     if with_nginx and set(SCALE_PAGES) <= set(urls):
         results["scale-out"] = scale_out(urls, args)
+    if not args.no_cache_outage and set(OUTAGE_PAGES) & set(urls):
+        results["cache-outage"] = cache_outage(urls, args)
 
     count = manage(
         "shell",
@@ -336,6 +392,17 @@ def main() -> None:
             print(
                 f"{setup[:27]:27} {name:9} {r['rps']:>9.1f} {r['p50_ms']:>8.2f} "
                 f"{r['p99_ms']:>8.2f} {r['rps'] / bare:>7.0%}"
+            )
+    for name, states in results.get("cache-outage", {}).items():
+        for state, r in states.items():
+            vs = (
+                f"p50 x{r['p50_vs_up']}, req/s /{r['rps_up_vs']}"
+                if state != "up"
+                else ""
+            )
+            print(
+                f"{'redis ' + state:14} {name:9} {r['rps']:>9.1f} {r['p50_ms']:>8.2f} "
+                f"{r['p99_ms']:>8.2f} {r['unloaded_p50_ms']:>7.2f}  {vs}"
             )
     for mode in ("uncached", "django-cached"):
         print(f"worker RSS after {mode}: {results[f'rss_mb_{mode}']} MB")

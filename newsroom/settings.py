@@ -180,20 +180,35 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Cache: Redis when REDIS_URL is set (shared by every app server), else a
 # cache on disk shared by every process on this machine.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# A Redis that does not answer costs one call this long (seconds); then this
+# process leaves it alone for REDIS_RETRY_SECONDS and one call probes it again.
+REDIS_TIMEOUT = float(os.environ.get("REDIS_TIMEOUT", 0.25))
+REDIS_RETRY_SECONDS = float(os.environ.get("REDIS_RETRY_SECONDS", 5))
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
+            # django-redis, failing fast through an outage and never
+            # unpickling a value this site did not seal (newsroom/cache.py).
+            "BACKEND": "newsroom.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "newsroom"),
+            # 2: values sealed, not bare pickles. A new version never reads
+            # the old one's keys, nor the old code the new ones' (a rolling
+            # deploy runs both): the old code would fail to unpickle them.
+            "VERSION": 2,
             "OPTIONS": {
                 # A Redis outage degrades to cache misses, never to a 500.
                 "IGNORE_EXCEPTIONS": True,
-                "SOCKET_CONNECT_TIMEOUT": 1,
-                "SOCKET_TIMEOUT": 1,
+                "CLIENT_CLASS": "newsroom.cache.RedisClient",
+                "SERIALIZER": "newsroom.cache.SignedPickleSerializer",
+                "CONNECTION_POOL_CLASS": "newsroom.cache.ConnectionPool",
+                "CONNECTION_POOL_KWARGS": {"outage_seconds": REDIS_RETRY_SECONDS},
+                "SOCKET_CONNECT_TIMEOUT": REDIS_TIMEOUT,
+                "SOCKET_TIMEOUT": REDIS_TIMEOUT,
             },
         }
     }
+    # Errors other than an outage (logged once by newsroom.cache.Outage).
     DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 else:
     # Without Redis, a cache on this machine's disk that every process shares
@@ -213,6 +228,7 @@ else:
         "default": {
             "BACKEND": "newsroom.cache.DiskCache",
             "LOCATION": str(CACHE_DIR),
+            "VERSION": 2,  # sealed pickles, as for Redis above
             "SHARDS": 1,
             # Seconds a call waits for another process's write before it
             # answers as a miss (reads) or retries (writes).

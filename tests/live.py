@@ -76,10 +76,11 @@ def manage(env: dict, *args: str) -> str:
     ).stdout.strip()
 
 
-def gunicorn(env: dict, port: int, *, workers: int = 2, timeout: int = 30):
+def gunicorn(env: dict, port: int, *, workers: int = 2, timeout: int = 30, log=None):
     """Start the app under gunicorn on ``port``; return once it listens.
 
-    The caller terminates the process (``stop``).
+    Its standard error goes to ``log`` (an open file) when given. The caller
+    terminates the process (``stop``).
     """
     server = subprocess.Popen(
         [
@@ -89,6 +90,7 @@ def gunicorn(env: dict, port: int, *, workers: int = 2, timeout: int = 30):
         ],
         cwd=BASE_DIR,
         env=env,
+        stderr=log,
     )
     for _ in range(150):
         if reachable(port):

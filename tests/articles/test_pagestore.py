@@ -6,10 +6,13 @@ counting included, is one round trip. The Redis tests run when the suite
 runs with ``REDIS_URL`` (CI's PostgreSQL run does).
 """
 
+import pickle
+from pathlib import Path
+
 import pytest
 from django.core.cache import cache
 from django.http import HttpResponse
-from django.test import Client
+from django.test import Client, RequestFactory
 
 from articles import pagecache, readership
 from articles.models import Article, SiteSettings
@@ -153,3 +156,72 @@ def test_a_worker_serves_its_own_copy_only_while_redis_stores_that_version(
     assert again.get("X-Page-Cache") == "hit"
     assert "Bản sửa" in again.content.decode()
     assert "Bản đầu" not in again.content.decode()
+
+
+class Planted:
+    """A pickle that touches a file when unpickled: code run by a cache read."""
+
+    def __init__(self, path):
+        self.path = path
+
+    def __reduce__(self):
+        return (Path.touch, (self.path,))
+
+
+def test_a_page_planted_in_redis_as_a_pickle_is_never_unpickled(
+    client, redis_store, tmp_path
+):
+    """Whoever can write to Redis cannot run code here through the page cache:
+    a page whose bytes this site did not seal is a miss, rendered afresh."""
+    PublishedArticleFactory(title="Trang thật")
+    marker = tmp_path / "ran"
+    request = RequestFactory().get("/", HTTP_HOST="testserver")
+    key = pagecache._key(request)
+    redis_store._client().hset(
+        str(cache.make_key(key)),
+        mapping={
+            "fresh": 2**53,  # newer than any purge
+            "groups": "",
+            "view": "",
+            "version": "planted",
+            "page": pickle.dumps(Planted(marker)),
+        },
+    )
+    response = client.get("/")
+    assert not marker.exists()
+    assert response.status_code == 200
+    assert response.get("X-Page-Cache") != "hit"
+    assert "Trang thật" in response.content.decode()
+
+
+def test_a_cached_part_planted_in_redis_as_a_pickle_is_never_unpickled(
+    redis_store, tmp_path
+):
+    marker = tmp_path / "ran"
+    redis_store._client().hset(
+        str(cache.make_key("pc:part:planted")),
+        mapping={"fresh": 2**53, "groups": "", "page": pickle.dumps(Planted(marker))},
+    )
+    assert redis_store.get_parts(["pc:part:planted"]) == {}
+    assert not marker.exists()
+    redis_store.set_part("pc:part:planted", 0, ["home"], {"html": "thật"}, 60)
+    assert redis_store.get_parts(["pc:part:planted"]) == {
+        "pc:part:planted": {"html": "thật"}
+    }
+
+
+def test_a_value_sealed_under_an_old_secret_key_is_a_miss_not_an_error(
+    client, redis_store, settings
+):
+    """After SECRET_KEY changes, what Redis holds reads as misses, including
+    the last-flush time the page lookup reads in its round trip."""
+    article = PublishedArticleFactory()
+    url = article.get_absolute_url()
+    client.get(url)  # stored
+    assert hit(client, url)
+    real = settings.SECRET_KEY
+    settings.SECRET_KEY = "an-older-secret-key"
+    cache.set(readership.LAST_FLUSH_KEY, 1.5, timeout=None)
+    settings.SECRET_KEY = real
+    assert cache.get(readership.LAST_FLUSH_KEY) is None
+    assert hit(client, url)  # the page's round trip read the old value: no 500

@@ -5,7 +5,13 @@ TCP proxies (tests/outage/proxy.py). Cutting the PostgreSQL proxy must give
 friendly 503 pages with Retry-After, a 503 from /healthz and no lost comment,
 and the site must recover by itself; so must a PostgreSQL that accepts
 connections and never answers, within its connect timeout. Cutting the Redis
-proxy must change nothing a reader sees.
+proxy must change nothing a reader sees, and a Redis that accepts connections
+and never answers must cost a reader a fraction of a second once per worker,
+with one log line, not a wait per cache call.
+
+``test_outage_table`` prints what each outage does to each kind of page (run
+with ``-s`` to see it): refused and hung, Redis and PostgreSQL, pages from the
+page cache and rendered, and the admin's login page.
 """
 
 import os
@@ -238,3 +244,114 @@ def test_cache_outage_changes_nothing_a_reader_sees(outage_site):
         site["redis"].start()
     assert comment_count(site) == before + 1  # stored, not lost
     assert fetch(site["base"] + "/")[0] == 200
+
+
+def page_cache_server(site, log=None):
+    """A second gunicorn on the same proxies with the page cache on."""
+    port = free_port()
+    server = gunicorn({**site["env"], "PAGE_CACHE_ENABLED": "1"}, port, log=log)
+    return server, f"http://127.0.0.1:{port}"
+
+
+def timed(url: str):
+    started = time.monotonic()
+    status, headers, body = fetch(url)
+    return status, time.monotonic() - started, headers, body
+
+
+def test_hung_cache_costs_a_reader_little_and_logs_one_line(outage_site, tmp_path):
+    """Before: every cache call waited its socket timeout, so ``/`` took 20 s
+    and the article 29.5 s (gunicorn kills a worker at 30 s)."""
+    site = outage_site
+    log_path = tmp_path / "gunicorn.log"
+    with open(log_path, "w") as log:
+        server, base = page_cache_server(site, log)
+    paths = ["/", site["article"], "/admin/login/"]
+    try:
+        for path in paths:
+            assert fetch(base + path)[0] == 200  # stores the public pages
+        site["redis"].hang()
+        try:
+            for _ in range(3):
+                for path in paths:
+                    status, seconds, _headers, body = timed(base + path)
+                    assert status == 200, (path, status, body[:200])
+                    # A worker pays one socket timeout (0.25 s), then knows;
+                    # generous for a loaded 2-core machine, far from 20 s.
+                    assert seconds < 3, (path, seconds)
+        finally:
+            site["redis"].start()
+        assert wait_for({"base": base}, site["article"], 200)[0] == 200
+    finally:
+        stop(server)
+    log = log_path.read_text()
+    outages = [line for line in log.splitlines() if "unavailable" in line]
+    assert 1 <= len(outages) <= 2, log  # one line per worker (two workers)
+    assert "Traceback" not in log and "Exception ignored" not in log, log
+
+
+def test_outage_table(outage_site, capsys):
+    """Every outage, every kind of page: status and time, printed as a table.
+
+    PostgreSQL down: pages in the page cache still answer 200, the rest 200
+    when built from cached parts alone, else the friendly 503 page. Redis down:
+    everything answers 200, rendered.
+    """
+    site = outage_site
+    server, cached_base = page_cache_server(site)
+    pages = {
+        "home, page cache": cached_base + "/",
+        "article, page cache": cached_base + site["article"],
+        "home, rendered": site["base"] + "/",
+        "article, rendered": site["base"] + site["article"],
+        "section, rendered": site["base"] + "/dong-chay/",
+        "admin login": site["base"] + "/admin/login/",
+    }
+    rows = []
+    try:
+        for service in ("redis", "pg"):
+            for mode in ("stop", "hang"):
+                # The page cache holds both pages and Redis answers again.
+                for path in ("/", site["article"]):
+                    for _ in range(50):
+                        _status, headers, _body = fetch(cached_base + path)
+                        if headers.get("X-Page-Cache") == "hit":
+                            break
+                        time.sleep(0.2)
+                    assert headers.get("X-Page-Cache") == "hit", (path, dict(headers))
+                getattr(site[service], mode)()
+                try:
+                    for _ in range(2):  # the second is each worker's next
+                        for name, url in pages.items():
+                            status, seconds, headers, body = timed(url)
+                            rows.append((service, mode, name, status, seconds))
+                            assert "Traceback" not in body
+                            if service == "redis" or "page cache" in name:
+                                assert status == 200, (service, mode, name, status)
+                            elif name.startswith("section"):  # no cached part
+                                assert status == 503, (mode, status)
+                            else:
+                                # A page assembled from cached parts, or the
+                                # login form, may need no query and answer.
+                                assert status in (200, 503), (mode, name, status)
+                            if service == "redis":
+                                assert seconds < 3, (mode, name, seconds)
+                            else:
+                                assert seconds < 20, (mode, name, seconds)
+                finally:
+                    site[service].start()
+                assert wait_for(site, "/", 200)[0] == 200
+                if service == "redis":
+                    # Each worker leaves Redis alone this long after its last
+                    # failure (REDIS_RETRY_SECONDS), serving without it.
+                    time.sleep(6)
+    finally:
+        stop(server)
+    table = ["| outage | page | status | time |", "| --- | --- | --- | --- |"]
+    for service, mode, name, status, seconds in rows:
+        outage = {"stop": "refused", "hang": "hung"}[mode]
+        label = {"redis": "Redis", "pg": "PostgreSQL"}[service]
+        ms = f"{seconds * 1000:.0f} ms"
+        table.append(f"| {label} {outage} | {name} | {status} | {ms} |")
+    with capsys.disabled():  # the table is the point of the test: always shown
+        sys.stdout.write("\n" + "\n".join(table) + "\n")
