@@ -264,7 +264,14 @@ class ImageAdmin(ViewerMixin, admin.ModelAdmin):
             '<span class="focal-preview__mark" aria-hidden="true">+</span></div>',
             obj.focal_x,
             obj.focal_y,
-            default_storage.url(rendition_name(obj.file.name, width=width, ext="webp")),
+            default_storage.url(
+                rendition_name(
+                    obj.file.name,
+                    width=width,
+                    ext="webp",
+                    until=obj.rights_expires_at,
+                )
+            ),
             min(width, PREVIEW_WIDTH),
             round(min(width, PREVIEW_WIDTH) * obj.height / obj.width),
         )

@@ -60,7 +60,8 @@ class LatestArticlesFeed(Feed):
         return [item.category.name]
 
     def item_enclosure_url(self, item):
-        if item.cover and item.cover.file:
+        # A cover whose rights have ended is withheld, like on the pages.
+        if item.cover and item.cover.file and not item.cover.rights_expired():
             return self.request.build_absolute_uri(item.cover.file.url)
         return None
 

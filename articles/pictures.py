@@ -84,13 +84,15 @@ def picture_html(
     slot: str,
     focal: tuple[int, int] = (50, 50),
     eager: bool = False,
+    until: date | None = None,
 ) -> SafeString:
     """``<picture>`` with a WebP ``srcset`` and one in the original's format.
 
     ``width``/``height`` on the ``<img>`` are the slot's shape, so the browser
     reserves the space before a byte arrives (no layout shift). Eager images
     (the cover, the first photo on the page) get ``fetchpriority="high"``;
-    the rest load lazily.
+    the rest load lazily. ``until``, the last day of the photo's rights, goes
+    into the rendition names (``articles.renditions``).
     """
     spec = SLOTS[slot]
     widths = widths_for(width, height, spec.ratio)
@@ -104,7 +106,9 @@ def picture_html(
         box_w, box_h = widths[-1], max(1, round(widths[-1] * rh / rw))
 
     def url(w, ext):
-        name = rendition_name(source, width=w, ext=ext, ratio=spec.ratio, focal=focal)
+        name = rendition_name(
+            source, width=w, ext=ext, ratio=spec.ratio, focal=focal, until=until
+        )
         return default_storage.url(name)
 
     def srcset(ext):
@@ -148,6 +152,7 @@ def image_picture(image, slot: str, *, alt: str | None = None, eager=False) -> s
         slot=slot,
         focal=image.focal_point,
         eager=eager,
+        until=image.rights_expires_at,
     )
 
 
@@ -162,6 +167,7 @@ def share_image_url(image) -> str:
         ext=fallback_extension(image.file.name),
         ratio="16x9",
         focal=image.focal_point,
+        until=image.rights_expires_at,
     )
     return default_storage.url(name)
 
@@ -170,11 +176,12 @@ def _attrs(tag: str) -> dict[str, str]:
     return {name.lower(): html.unescape(value) for name, value in ATTR_RE.findall(tag)}
 
 
-def _rewrite_img(tag: str, *, eager: bool, expired: frozenset) -> str:
+def _rewrite_img(tag: str, *, eager: bool, expired: frozenset, rights: dict) -> str:
     attrs = _attrs(tag)
     source = library_source(attrs.get("src", ""))
     if source in expired:
         return ""
+    last_day = rights.get(source)
     width, height = attrs.get("width", ""), attrs.get("height", "")
     if source and width.isdigit() and height.isdigit() and int(width) > 0:
         return picture_html(
@@ -184,6 +191,7 @@ def _rewrite_img(tag: str, *, eager: bool, expired: frozenset) -> str:
             alt=attrs.get("alt", ""),
             slot="body",
             eager=eager,
+            until=date.fromisoformat(last_day) if last_day else None,
         )
     extra = ' fetchpriority="high"' if eager else ' loading="lazy"'
     return f'{tag[:-1].rstrip("/ ")}{extra} decoding="async">'
@@ -196,20 +204,26 @@ def body_sources(body: str) -> list[str]:
 
 
 def responsive_body(
-    body: str, *, first_eager: bool = False, expired=frozenset()
+    body: str, *, first_eager: bool = False, expired=frozenset(), rights=None
 ) -> SafeString:
     """``body`` with each library photo as a responsive ``<picture>``.
 
-    Figures whose photo is in ``expired`` (rights ended) are dropped whole.
+    Figures whose photo is in ``expired`` (rights ended) are dropped whole;
+    ``rights`` (``Article.body_image_rights``) gives the others' last days,
+    which their rendition names carry.
     The first photo is eager when ``first_eager`` (no cover above it). The
     result is cached by the body's content, so a warm page does no parsing.
     """
     expired = frozenset(expired)
+    rights = dict(rights or {})
     digest = hashlib.blake2b(
-        "\0".join([body, str(first_eager), *sorted(expired)]).encode(),
+        "\0".join(
+            [body, str(first_eager), *sorted(expired)]
+            + [f"{name}={day}" for name, day in sorted(rights.items())]
+        ).encode(),
         digest_size=16,
     ).hexdigest()
-    key = f"body:picture:v1:{digest}"
+    key = f"body:picture:v2:{digest}"
     cached = cache.get(key)
     if cached is not None:
         return mark_safe(cached)
@@ -219,12 +233,14 @@ def responsive_body(
         eager = state["eager"]
         state["eager"] = False
         if match["img"]:
-            return _rewrite_img(match["img"], eager=eager, expired=expired)
+            return _rewrite_img(
+                match["img"], eager=eager, expired=expired, rights=rights
+            )
         figure = match["figure"]
         tags = IMG_RE.findall(figure)
         if not tags:
             return figure
-        rewritten = _rewrite_img(tags[0], eager=eager, expired=expired)
+        rewritten = _rewrite_img(tags[0], eager=eager, expired=expired, rights=rights)
         if not rewritten:
             return ""
         return figure.replace(tags[0], rewritten, 1)

@@ -15,21 +15,32 @@ a CDN is set to, so there a photo's renditions are made when it is saved
 (``ensure_renditions``, ``MEDIA_RENDITIONS_ON_SAVE``). Either way the files
 are on the shared storage, so every app server finds what another one made.
 A name is never reused for other content (a new focal point or a new file
-gives new names), so renditions are cached forever.
+gives new names), so renditions are cached forever, except those of a photo
+whose rights end: their names carry the rights' last day
+(``.../r20261231-w640.webp``), so nginx and the bucket can tell them apart
+and no browser or CDN keeps them past the rights moment
+(``cache_control``; README, "Photos and renditions")::
+
+    renditions/images/2026/11/ky-ket-1a2b3c4d.jpg/r20261231-16x9-50-30-w640.jpg
 """
 
 import re
 from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 from pathlib import PurePosixPath
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.utils import timezone
+
+from newsroom.media import IMMUTABLE
 
 from .imaging import make_rendition, make_renditions
 
 WIDTHS = (320, 640, 960, 1280, 1920)
 RATIOS = {"16x9": (16, 9), "1x1": (1, 1)}
 PREFIX = "renditions/"
+ONE_YEAR = 365 * 24 * 60 * 60
 CONTENT_TYPES = {"webp": "image/webp", "jpg": "image/jpeg", "png": "image/png"}
 # Pillow format for each rendition extension.
 PIL_FORMATS = {"webp": "WEBP", "jpg": "JPEG", "png": "PNG"}
@@ -37,6 +48,7 @@ PIL_FORMATS = {"webp": "WEBP", "jpg": "JPEG", "png": "PNG"}
 NAME_RE = re.compile(
     r"^renditions/"
     r"(?P<source>images/(?:[A-Za-z0-9_-]+/)*[A-Za-z0-9_-]+\.(?:jpg|png|webp|gif))/"
+    r"(?:r(?P<until>[0-9]{8})-)?"
     r"(?:(?P<ratio>16x9|1x1)-(?P<fx>[0-9]{1,3})-(?P<fy>[0-9]{1,3})-)?"
     r"w(?P<width>[1-9][0-9]{0,4})\.(?P<ext>webp|jpg|png)$"
 )
@@ -71,10 +83,39 @@ def widths_for(width: int, height: int, ratio: str | None) -> list[int]:
 
 
 def rendition_name(
-    source: str, *, width: int, ext: str, ratio: str | None = None, focal=(50, 50)
+    source: str,
+    *,
+    width: int,
+    ext: str,
+    ratio: str | None = None,
+    focal=(50, 50),
+    until: date | None = None,
 ) -> str:
+    """``until``: the last day of the photo's rights, for photos that have one."""
     spec = f"w{width}" if ratio is None else f"{ratio}-{focal[0]}-{focal[1]}-w{width}"
+    if until is not None:
+        spec = f"r{until:%Y%m%d}-{spec}"
     return f"{PREFIX}{source}/{spec}.{ext}"
+
+
+def rights_moment(last_day: date) -> datetime:
+    """When readers stop seeing a photo whose rights end on ``last_day``: the
+    start of the next day in the site's time zone (Asia/Ho_Chi_Minh), the same
+    moment as ``Image.rights_expired`` and the pages' ``timezone.localdate()``.
+    """
+    next_day = last_day + timedelta(days=1)
+    return datetime.combine(next_day, time.min, tzinfo=timezone.get_default_timezone())
+
+
+def cache_control(until: date | None, now: datetime | None = None) -> str:
+    """``Cache-Control`` for a rendition: a year for a photo without a rights
+    date; otherwise no longer than until the rights moment, so no browser or
+    CDN shows the photo after it."""
+    if until is None:
+        return IMMUTABLE
+    now = now or timezone.now()
+    seconds = int((rights_moment(until) - now).total_seconds())
+    return f"public, max-age={max(0, min(seconds, ONE_YEAR))}"
 
 
 @dataclass(frozen=True)
@@ -84,6 +125,7 @@ class RenditionSpec:
     ext: str
     ratio: str | None
     focal: tuple[int, int] | None
+    until: date | None = None
 
     @property
     def content_type(self) -> str:
@@ -95,6 +137,12 @@ def parse_name(name: str) -> RenditionSpec | None:
     match = NAME_RE.match(name)
     if not match or ".." in name:
         return None
+    until = None
+    if match["until"]:
+        try:
+            until = date.fromisoformat(match["until"])  # YYYYMMDD
+        except ValueError:
+            return None
     focal = None
     if match["ratio"]:
         focal = (int(match["fx"]), int(match["fy"]))
@@ -106,6 +154,7 @@ def parse_name(name: str) -> RenditionSpec | None:
         ext=match["ext"],
         ratio=match["ratio"],
         focal=focal,
+        until=until,
     )
 
 
@@ -116,6 +165,8 @@ def spec_allowed(spec: RenditionSpec, image) -> bool:
     widths, crops or focal points.
     """
     if spec.ext not in {"webp", fallback_extension(spec.source)}:
+        return False
+    if spec.until != image.rights_expires_at:
         return False
     if spec.ratio is not None and spec.focal != image.focal_point:
         return False
@@ -166,6 +217,7 @@ def specs_for(image) -> list[RenditionSpec]:
             ext=ext,
             ratio=ratio,
             focal=image.focal_point if ratio else None,
+            until=image.rights_expires_at,
         )
         for ratio in (None, *RATIOS)
         for width in widths_for(image.width, image.height, ratio)
@@ -180,6 +232,7 @@ def spec_name(spec: RenditionSpec) -> str:
         ext=spec.ext,
         ratio=spec.ratio,
         focal=spec.focal or (50, 50),
+        until=spec.until,
     )
 
 
@@ -190,7 +243,9 @@ def ensure_renditions(image, storage=None) -> list[str]:
     the original is read and decoded once for all the missing ones.
     """
     storage = storage or default_storage
-    if not image.file or not image.width:
+    if not image.file or not image.width or image.rights_expired():
+        # An expired photo's files are withheld (articles.rights_expiry):
+        # making renditions would publish it again.
         return []
     source = image.file.name
     try:
@@ -220,13 +275,31 @@ def ensure_renditions(image, storage=None) -> list[str]:
     return names
 
 
-def delete_renditions(source: str, storage=None) -> None:
-    """Remove every rendition of ``source`` (after the original is replaced)."""
+def delete_stale_renditions(image, storage=None) -> int:
+    """Remove the renditions of ``image`` no page lists any more: those of an
+    earlier rights date, or from before it had one (served for a year by
+    nginx and the bucket), and earlier focal points. How many went."""
+    storage = storage or default_storage
+    folder = f"{PREFIX}{image.file.name}"
+    try:
+        _, files = storage.listdir(folder)
+    except (FileNotFoundError, NotImplementedError, OSError):
+        return 0
+    current = {spec_name(spec) for spec in specs_for(image)}
+    stale = [f"{folder}/{f}" for f in files if f"{folder}/{f}" not in current]
+    for name in stale:
+        storage.delete(name)
+    return len(stale)
+
+
+def delete_renditions(source: str, storage=None) -> int:
+    """Remove every rendition of ``source``; how many there were."""
     storage = storage or default_storage
     folder = f"{PREFIX}{source}"
     try:
         _, files = storage.listdir(folder)
     except (FileNotFoundError, NotImplementedError, OSError):
-        return
+        return 0
     for file_name in files:
         storage.delete(f"{folder}/{file_name}")
+    return len(files)

@@ -162,6 +162,32 @@ def refresh_articles_rights(sender, instance, created, **kwargs):
         articles_refresh_rights(image=instance)
 
 
+@receiver(pre_save, sender=Image)
+def remember_rights_date(sender, instance, raw=False, **kwargs):
+    if instance.pk and not raw:
+        instance._rights_before = (
+            Image.objects.filter(pk=instance.pk)
+            .values_list("rights_expires_at", "file")
+            .first()
+        )
+
+
+@receiver(post_save, sender=Image)
+def apply_photo_rights(sender, instance, created, raw=False, **kwargs):
+    """A new or changed rights date (or a new file for a photo with one):
+    withhold or restore the files now and queue the job for the rights moment
+    (``articles.rights_expiry``). Connected before ``make_renditions_on_save``
+    so a restored original is in place before renditions are made from it."""
+    if raw or not instance.file or (created and instance.rights_expires_at is None):
+        return
+    before = None if created else getattr(instance, "_rights_before", None)
+    if before == (instance.rights_expires_at, instance.file.name):
+        return
+    from .rights_expiry import schedule
+
+    schedule(instance)
+
+
 @receiver(post_save, sender=Image)
 def make_renditions_on_save(sender, instance, raw=False, **kwargs):
     """With ``MEDIA_RENDITIONS_ON_SAVE`` (object storage), store the photo's

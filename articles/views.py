@@ -47,7 +47,7 @@ from .pagecache import mark_cacheable
 from .pagination import WindowPaginator
 from .preview import preview_link_open
 from .renditions import PREFIX as RENDITION_PREFIX
-from .renditions import parse_name, rendition_bytes, spec_allowed
+from .renditions import cache_control, parse_name, rendition_bytes, spec_allowed
 from .search import highlight as highlight_terms
 from .search import marked_terms, search_terms, snippet
 from .services import CommentRefused, comment_create
@@ -746,7 +746,8 @@ def rendition(request, path):
         logger.exception("Cannot make rendition %s", path)
         raise Http404(_("Không tìm thấy ảnh.")) from None
     response = HttpResponse(data, content_type=spec.content_type)
-    response["Cache-Control"] = IMMUTABLE
+    # A year, or for a photo whose rights end, until the rights moment.
+    response["Cache-Control"] = cache_control(spec.until)
     return response
 
 

@@ -5,7 +5,9 @@
 # Restore: docs/deployment.md, "Restore"; the drill is tests/ops/test_backup_restore.py.
 #
 #   DATABASE_URL      postgres://user:password@host:5432/name (required; the primary)
-#   MEDIA_ROOT        uploaded files (optional; skipped when unset or on S3)
+#   MEDIA_ROOT        uploaded files (optional; skipped when unset or on S3),
+#                     with PRIVATE_MEDIA_ROOT (default MEDIA_ROOT-private: the
+#                     originals of photos whose rights ended) when it exists
 #   BACKUP_DIR        where the files go (default /var/backups/newsroom)
 #   BACKUP_KEEP_DAYS  older backups are deleted (default 14)
 set -eu
@@ -32,8 +34,14 @@ echo "$BACKUP_DIR/newsroom-$stamp.dump"
 if [ -n "${MEDIA_ROOT:-}" ] && [ -d "$MEDIA_ROOT" ]; then
   parent=$(dirname "$MEDIA_ROOT")
   name=$(basename "$MEDIA_ROOT")
+  # Withheld originals come back when an editor extends the rights: keep them.
+  private=${PRIVATE_MEDIA_ROOT:-$MEDIA_ROOT-private}
+  set -- "$name"
+  if [ -d "$private" ] && [ "$(dirname "$private")" = "$parent" ]; then
+    set -- "$name" "$(basename "$private")"
+  fi
   tar --create --gzip --file "$BACKUP_DIR/media-$stamp.tar.gz.partial" \
-    --exclude="$name/renditions" -C "$parent" "$name"
+    --exclude="$name/renditions" -C "$parent" "$@"
   mv "$BACKUP_DIR/media-$stamp.tar.gz.partial" "$BACKUP_DIR/media-$stamp.tar.gz"
   echo "$BACKUP_DIR/media-$stamp.tar.gz"
 fi

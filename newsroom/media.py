@@ -86,6 +86,34 @@ def media_storage(environ) -> dict:
     }
 
 
+def private_media_storage(environ) -> dict:
+    """The ``STORAGES["private"]`` entry: where a photo's original waits while
+    its rights have ended (``articles.rights_expiry``). Never served.
+
+    On disk, a folder beside ``MEDIA_ROOT`` (``PRIVATE_MEDIA_ROOT``, default
+    ``MEDIA_ROOT`` + ``-private``), outside what nginx's ``/media/`` serves. On
+    object storage, the same bucket under ``MEDIA_PRIVATE_PREFIX`` (default
+    ``private``), outside the media prefix the bucket policy makes public, with
+    private objects and no CDN domain.
+    """
+    options = _s3_options(environ)
+    if options is None:
+        return {"BACKEND": "newsroom.storage.PrivateFileSystemStorage"}
+    prefix = environ.get("MEDIA_PRIVATE_PREFIX", "private").strip("/") or "private"
+    options.pop("custom_domain", None)
+    location = options.get("location", "")
+    options["location"] = f"{prefix}/{location}" if location else prefix
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            **options,
+            "default_acl": "private",
+            "file_overwrite": False,
+            "object_parameters": {"CacheControl": "private, no-store"},
+        },
+    }
+
+
 def media_origins(storage: dict) -> list[str]:
     """The origins media URLs point at, for the CSP's ``img-src``."""
     options = storage.get("OPTIONS")

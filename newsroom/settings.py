@@ -13,7 +13,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from dotenv import load_dotenv
 
-from newsroom.media import media_origins, media_storage
+from newsroom.media import media_origins, media_storage, private_media_storage
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -280,6 +280,9 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # Code reaches media only through Django's storage API (default_storage).
 STORAGES = {
     "default": media_storage(os.environ),
+    # Originals of photos whose rights have ended, out of every public path
+    # until an editor extends the rights (articles.rights_expiry).
+    "private": private_media_storage(os.environ),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -292,6 +295,8 @@ STORAGES = {
 # with SERVE_MEDIA every file. Pages link media at the storage's own URLs.
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# Default: MEDIA_ROOT's sibling "<name>-private" (newsroom.storage).
+PRIVATE_MEDIA_ROOT = os.environ.get("PRIVATE_MEDIA_ROOT") or None
 MEDIA_ON_OBJECT_STORAGE = "OPTIONS" in STORAGES["default"]
 # Make a photo's renditions when it is saved rather than on their first
 # request. On object storage a missing rendition is a 404 from the bucket,

@@ -22,6 +22,8 @@ ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 # point the default storage at their own S3 server: tests/s3.py).
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Beside the temporary MEDIA_ROOT (newsroom.storage).
+    "private": {"BACKEND": "newsroom.storage.PrivateFileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 MEDIA_ON_OBJECT_STORAGE = False

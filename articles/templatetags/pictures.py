@@ -28,7 +28,12 @@ def picture(image, slot, eager=False, alt=None):
 def article_body(article, first_eager=False):
     """The article's body with responsive figures; no query on a normal page."""
     expired = expired_sources(article, timezone.localdate())
-    return responsive_body(article.body, first_eager=first_eager, expired=expired)
+    return responsive_body(
+        article.body,
+        first_eager=first_eager,
+        expired=expired,
+        rights=article.body_image_rights,
+    )
 
 
 @register.simple_tag

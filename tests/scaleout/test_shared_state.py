@@ -84,6 +84,12 @@ def test_settings_with_redis_url_use_only_shared_backends(monkeypatch):
         settings, "MESSAGE_STORAGE", "django.contrib.messages.storage.fallback"
     ).startswith("django.contrib.messages.storage.")
     assert settings.STORAGES["default"]["BACKEND"] == "newsroom.storage.MediaStorage"
+    # Withheld originals (photo rights ended) too: any app server or worker
+    # may restore one.
+    private = settings.STORAGES["private"]
+    assert private["BACKEND"] == "storages.backends.s3.S3Storage"
+    assert private["OPTIONS"]["bucket_name"] == "bao-anh"
+    assert private["OPTIONS"]["location"] == "private"
     assert settings.MEDIA_RENDITIONS_ON_SAVE is True
     # Hashed static files ship with the code: the same on every app server.
     assert settings.STORAGES["staticfiles"]["BACKEND"] == (
