@@ -44,10 +44,22 @@ install: $(STAMP) ## Create .venv and install the pinned dependencies (and axe-c
 	  'DEBUG=1' >$@
 	@echo "Wrote .env (DEBUG=1): manage.py commands now use the development settings"
 
-run: install .env ## Serve the site with demo content on http://$(HOST):$(PORT)
+# The background worker (README, "Background jobs") runs beside runserver, in
+# the same process group: Ctrl-C (or CI's TERM to the group) reaches both, and
+# the shell only waits for the worker to finish the job in hand; if runserver
+# stops by itself (e.g. the port is taken), the shell stops the worker. No
+# autoreload for the worker: Django's reloader turns SIGTERM into an exit in
+# the middle of a job, and outlives a worker thread that died on an error (a
+# worker that looks alive and runs nothing). Restart make run after changing
+# a job's code.
+run: install .env ## Serve the site with demo content on http://$(HOST):$(PORT), with the background worker
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
 	DEBUG=1 $(BIN)/python manage.py load_demo
-	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	@echo "Background jobs: manage.py db_worker runs beside the server (no autoreload: restart make run after changing a job); Ctrl-C stops both"
+	@DEBUG=1 $(BIN)/python manage.py db_worker --no-reload & worker=$$!; \
+	  trap 'wait $$worker; exit 130' INT; trap 'wait $$worker; exit 143' TERM; \
+	  DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT); status=$$?; \
+	  kill -TERM $$worker 2>/dev/null; wait $$worker; exit $$status
 
 demo-data: install .env ## Load the demo content (idempotent)
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput

@@ -57,3 +57,8 @@ if "replica" not in DATABASES:  # noqa: F405
         "TEST": {},
     }
 DATABASE_ROUTERS = []
+
+# Background jobs: the real database backend from settings.py, not the
+# immediate one, so that a test sees what production does: the request only
+# queues a row. Tests run the queue with tests/jobs.py's run_pending_jobs(),
+# and tests/ops/test_worker.py with a real `manage.py db_worker`.

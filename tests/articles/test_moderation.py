@@ -22,6 +22,7 @@ from tests.factories import (
     StaffFactory,
     UserFactory,
 )
+from tests.jobs import run_pending_jobs
 
 pytestmark = pytest.mark.django_db
 QUEUE = "/admin/articles/comment/"
@@ -364,6 +365,9 @@ class TestNotification:
         UserFactory(username="reader", email="reader@example.com")
         with django_capture_on_commit_callbacks(execute=True):
             comment_create(article=article, name="A", email="a@example.com", body="Một")
+        # The commit only queues the job; the worker sends the email.
+        assert mail.outbox == []
+        assert run_pending_jobs() == 1
         assert len(mail.outbox) == 1
         assert mail.outbox[0].to == ["m1@example.com"]
         assert "1 bình luận mới chờ duyệt" in mail.outbox[0].subject
@@ -372,7 +376,8 @@ class TestNotification:
                 comment_create(
                     article=article, name="B", email="b@example.com", body=body
                 )
-        assert len(mail.outbox) == 1  # within the interval: waits for the batch
+        assert run_pending_jobs() == 0  # within the interval: waits for the batch
+        assert len(mail.outbox) == 1
         assert notify_moderators() == 2
         assert len(mail.outbox) == 2
         assert "Hai" in mail.outbox[1].body and "Ba" in mail.outbox[1].body
@@ -385,6 +390,7 @@ class TestNotification:
             comment_create(
                 article=article, name="A", email="a@example.com", body="Cá độ!"
             )
+        assert run_pending_jobs() == 0
         assert mail.outbox == []
 
     def test_command_sends_the_batch(self, article):
