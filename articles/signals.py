@@ -14,7 +14,7 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from django.dispatch import Signal, receiver
 
-from . import pagecache
+from . import pagecache, rights_expiry
 from .context_processors import forget_site_context
 from .models import (
     Article,
@@ -183,9 +183,7 @@ def apply_photo_rights(sender, instance, created, raw=False, **kwargs):
     before = None if created else getattr(instance, "_rights_before", None)
     if before == (instance.rights_expires_at, instance.file.name):
         return
-    from .rights_expiry import schedule
-
-    schedule(instance)
+    rights_expiry.schedule(instance)
 
 
 @receiver(post_save, sender=Image)
