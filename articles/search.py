@@ -36,6 +36,7 @@ index, the window and their plans are the same with or without marks.
 
 import re
 import unicodedata
+from functools import cache
 
 from django.db import connections
 from django.db.models import BooleanField, Expression, IntegerField
@@ -170,6 +171,58 @@ PG_SETUP = [
     CREATE INDEX IF NOT EXISTS {TABLE}_search_idx ON {TABLE}
     USING gin (search_vector)""",
 ]
+
+# --- the trigger's vector, computed in Python -----------------------------------
+# A bulk load (``articles.sample``) turns the trigger off and writes the vector
+# itself, so this must give what ``articles_article_search_update()`` above
+# gives for the same text; tests/articles/test_search.py compares the two.
+
+_ENTITY_RE = re.compile(r"&[#a-zA-Z0-9]+;")
+
+
+@cache
+def _fold_table() -> dict[int, str]:
+    """``str.translate`` table doing ``articles.text.fold`` for Latin letters."""
+    table = {}
+    for code in range(0xC0, 0x2000):
+        folded = fold(chr(code))
+        if folded != chr(code):
+            table[code] = folded
+    return table
+
+
+def search_words(text: str) -> list[str]:
+    """The words ``to_tsvector('vi_unaccent', articles_search_clean(text))`` keeps,
+    in order, for plain Vietnamese text such as the sample content's (checked
+    against PostgreSQL in the tests)."""
+    text = _ENTITY_RE.sub(" ", text).translate(_fold_table()).lower()
+    return _WORD_RE.findall(text)
+
+
+def search_vector(parts) -> str:
+    """tsvector text for (quoted words, weight) parts joined with ``||``, as
+    the trigger builds it: positions run on across the parts.
+
+    Each word is written once per position ("'ha':1A 'noi':2A 'ha':9C");
+    PostgreSQL's tsvector input merges repeated lexemes itself.
+    """
+    pieces, start = [], 1
+    for quoted, weight in parts:
+        end = start + len(quoted)
+        pieces += map(str.__add__, quoted, _marks(weight)[start:end])
+        start = end
+    return " ".join(pieces)
+
+
+@cache
+def _marks(weight: str) -> list[str]:
+    """Position labels: "1A", "2A", ...; PostgreSQL caps positions at 16383."""
+    return [f"{min(position, 16383)}{weight}" for position in range(1 << 16)]
+
+
+def quoted_words(text: str) -> list[str]:
+    """``search_words(text)`` as tsvector input wants them: ``'word':``."""
+    return [f"'{word}':" for word in search_words(text)]
 
 
 def install_search_index(connection, *, rebuild: bool = False) -> bool:

@@ -10,15 +10,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.html import sanitize_body
-from articles.management.commands.generate_content import (
-    ARTICLE_COLUMNS,
-    BYLINE_COLUMNS,
-    COMMENT_COLUMNS,
-    SECTIONS,
-    TAGGING_COLUMNS,
-    generate_articles,
-    search_words,
-)
 from articles.models import (
     Article,
     ArticleAuthor,
@@ -28,6 +19,15 @@ from articles.models import (
     TaggedArticle,
 )
 from articles.pictures import body_rights
+from articles.sample.bulkload import generate_articles
+from articles.sample.generator import (
+    ARTICLE_COLUMNS,
+    BYLINE_COLUMNS,
+    COMMENT_COLUMNS,
+    TAGGING_COLUMNS,
+)
+from articles.sample.vocabulary import SECTIONS
+from articles.search import search_words
 from articles.spam import body_fingerprint, count_links
 from articles.text import nfc, vi_slugify
 from tests.factories import CategoryFactory

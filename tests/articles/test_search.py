@@ -1,5 +1,6 @@
 """Search: the same contract on SQLite (FTS5) and PostgreSQL (tsvector + GIN)."""
 
+import random
 from datetime import timedelta
 
 import pytest
@@ -8,12 +9,16 @@ from django.utils import timezone
 
 from articles import search
 from articles.models import Article
+from articles.sample import vocabulary
+from articles.sample.generator import Prose
 from articles.search import (
     install_search_index,
     marked_terms,
+    quoted_words,
     search_terms,
     word_pattern,
 )
+from articles.text import nfc
 from tests.factories import CategoryFactory, PublishedArticleFactory
 
 pytestmark = pytest.mark.django_db
@@ -508,3 +513,79 @@ def test_a_typical_articles_search_vector_stays_in_its_row():
         cursor.execute(f"SELECT count(*) FROM {toast}")
         assert size > 2100  # over the default 2 kB target that moved it out
         assert cursor.fetchone()[0] == 0
+
+
+# --- the trigger's vector, computed in Python for bulk loads ----------------------
+
+
+def _strings(value):
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _strings(item)
+
+
+SAMPLE_TEXTS = sorted(
+    {
+        nfc(text)
+        for name in dir(vocabulary)
+        if name.isupper()
+        for text in _strings(getattr(vocabulary, name))
+    }
+    | {
+        REFERENCE_TITLE,
+        "Sáng 19/10, Thành ủy Hà Nội và Thành ủy TP.HCM ký kết chương trình.",
+        "Công tác xây dựng Đảng: “kinh tế – xã hội” &amp; V-League, 10% (2023)",
+    }
+)
+
+
+def test_python_words_are_the_search_configurations():
+    """``search_words`` keeps what ``vi_unaccent`` and ``articles_search_clean``
+    keep, in order, for every text the sample content is made of."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the trigger and its tsvector are PostgreSQL's")
+    vectors = [search.search_vector([(quoted_words(t), "A")]) for t in SAMPLE_TEXTS]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            SELECT t, v::tsvector::text, setweight(to_tsvector(
+                '{search.PG_CONFIG}', articles_search_clean(t)), 'A')::text
+            FROM unnest(%s::text[], %s::text[]) AS x(t, v)
+            """,
+            [SAMPLE_TEXTS, vectors],
+        )
+        rows = cursor.fetchall()
+    assert len(rows) == len(SAMPLE_TEXTS) > 300
+    assert [(t, python) for t, python, _sql in rows] == [
+        (t, sql) for t, _python, sql in rows
+    ]
+
+
+def test_python_vector_is_the_triggers_for_sample_articles():
+    """What a bulk load writes with the trigger off is what the trigger writes."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the trigger and its tsvector are PostgreSQL's")
+    prose = Prose(random.Random(11))
+    expected = {}
+    for slug in [*vocabulary.TOPICS, "mot-muc-khac"]:
+        for _ in range(5):
+            title, sapo, body, words = prose.article(slug)
+            article = PublishedArticleFactory(title=title, sapo=sapo, body=body)
+            expected[article.pk] = search.search_vector(zip(words, "ABC", strict=True))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT id, search_vector::text, v::tsvector::text "
+            "FROM articles_article JOIN unnest(%s::int[], %s::text[]) AS x(id, v) "
+            "USING (id) ORDER BY id",
+            [list(expected), list(expected.values())],
+        )
+        rows = cursor.fetchall()
+    assert len(rows) == len(expected)
+    assert [(pk, trigger) for pk, trigger, _python in rows] == [
+        (pk, python) for pk, _trigger, python in rows
+    ]

@@ -24,15 +24,11 @@ ALLOWED_CACHED = {
     "articles.html._cleaner": "the nh3 cleaner, built from settings only",
     "articles.placeholder._font": "a font file from the system",
     "articles.links._template": "URL templates reversed from the URLconf",
-    "articles.management.commands.generate_content._slug": (
+    "articles.sample.generator._slug": (
         "a one-off command's memo of the slugs of its generated titles"
     ),
-    "articles.management.commands.generate_content._fold_table": (
-        "a character table built from code"
-    ),
-    "articles.management.commands.generate_content._marks": (
-        "tsvector position labels built from code"
-    ),
+    "articles.search._fold_table": "a character table built from code",
+    "articles.search._marks": "tsvector position labels built from code",
     "newsroom.cache._seal_key": "the cache seal's key, derived from SECRET_KEY",
     "articles.client_ip._networks": "CLIENT_IP_TRUSTED_PROXIES parsed, from settings",
 }

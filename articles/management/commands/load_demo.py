@@ -19,9 +19,9 @@ from django.db import transaction
 
 from articles.importer import ArticleImportError, import_article_file
 from articles.models import Article, Author, Category, Comment, SiteSettings
+from articles.sample.bulkload import generate_articles
+from articles.sample.vocabulary import AUTHORS, SECTIONS
 from articles.text import vi_slugify
-
-from .generate_content import AUTHORS, SECTIONS, generate_articles
 
 DEMO_ARTICLES = 30
 DEMO_SEED = 2023
