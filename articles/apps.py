@@ -11,6 +11,8 @@ class ArticlesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        # Here, not at the top: they import the models, and Django imports
+        # this module before any model is loaded.
         from . import (
             checks,  # noqa: F401 (importing it registers the checks)
             readership,
@@ -30,6 +32,8 @@ def _ensure_search_index(sender, using, **kwargs):
     # triggers go with it; put them back (and refill the index) if so.
     from django.db import connections
 
+    # Not at the top, as in ready(): Django imports this module before any
+    # model is loaded, so it takes no app module at load time.
     from .search import install_search_index
 
     install_search_index(connections[using])

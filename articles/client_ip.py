@@ -16,6 +16,7 @@ header without checking that the peer is a proxy at all, and its
 itself (README, "Libraries").
 """
 
+import hashlib
 import ipaddress
 from functools import lru_cache
 
@@ -23,6 +24,15 @@ from django.conf import settings
 
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def hash_ip(ip: str) -> str:
+    """A keyed hash of an IP address: enough to spot repeats, useless if leaked."""
+    if not ip:
+        return ""
+    return hashlib.blake2b(
+        ip.encode(), key=settings.SECRET_KEY.encode()[:64], digest_size=16
+    ).hexdigest()
 
 
 def parse_ip(raw: str | None) -> Address | None:

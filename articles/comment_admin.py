@@ -24,8 +24,9 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from .models import BlockedTerm, Comment
-from .services import comments_set_status
-from .spam import is_ip_or_hash, normalise_blocked_value
+from .models.comment import normalise_blocked_value
+from .services import comment_approve, comments_set_status
+from .spam import is_ip_or_hash
 from .text import visible_text
 
 # What the queue shows of a comment's text and its article's title; the whole
@@ -173,11 +174,7 @@ class CommentAdmin(admin.ModelAdmin):
         comment = get_object_or_404(Comment, pk=object_id)
         if not self.has_change_permission(request, comment):
             raise PermissionDenied
-        comments_set_status(
-            comments=Comment.objects.filter(pk=comment.pk),
-            status=Comment.Status.APPROVED,
-            by=request.user,
-        )
+        comment_approve(comment=comment, by=request.user)
         self.message_user(
             request,
             _("Đã duyệt bình luận của %(name)s.") % {"name": comment.name},

@@ -15,12 +15,10 @@ from django.db.models import Q
 from django.http import Http404
 
 from .models import Comment
+from .pagecache.keys import COMMENT_PAGE_PARAM as PAGE_PARAM
+from .pagecache.keys import NEWEST_PARAM, OWN_PARAM, REPLY_PARAM
 from .spam import own_comment_id
 
-NEWEST_PARAM = "binh-luan-moi-nhat"
-PAGE_PARAM = "trang-binh-luan"
-REPLY_PARAM = "tra-loi"
-OWN_PARAM = "cua-ban"
 MAX_PAGE = 10_000
 
 

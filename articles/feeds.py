@@ -8,9 +8,10 @@ from django.shortcuts import get_object_or_404
 from django.utils.feedgenerator import Rss201rev2Feed
 from django.utils.html import escape
 
-from .context_processors import site_context
 from .models import Article, ArticleAuthor, Category
-from .pagecache import mark_cacheable
+from .models.sections import site_context
+from .pagecache import groups
+from .pagecache.middleware import mark_cacheable
 
 FEED_SIZE = 50
 
@@ -77,7 +78,7 @@ class LatestArticlesFeed(Feed):
     def __call__(self, request, *args, **kwargs):
         self.request = request
         response = super().__call__(request, *args, **kwargs)
-        return mark_cacheable(response, ["latest"])
+        return mark_cacheable(response, [groups.LATEST])
 
 
 class SectionFeed(LatestArticlesFeed):

@@ -260,30 +260,30 @@ def images_missing_alt(body: str) -> list[str]:
     return missing
 
 
-def with_image_sizes(body: str) -> str:
-    """``body`` with width and height added to library photos that lack them.
-
-    The editor's image dialog inserts only ``src`` and ``alt``; the page needs
-    the size to list renditions and reserve the space. One query, and only when
-    some photo lacks its size.
-    """
-    from .models import Image
-
-    tags = [
+def _unsized_tags(body: str) -> list[str]:
+    """The ``<img>`` tags of library photos in ``body`` that carry no width."""
+    return [
         tag
         for tag in IMG_RE.findall(body)
         if library_source(_attrs(tag).get("src", ""))
         and not _attrs(tag).get("width", "").isdigit()
     ]
-    if not tags:
-        return body
-    names = {library_source(_attrs(tag)["src"]) for tag in tags}
-    sizes = {
-        name: (w, h)
-        for name, w, h in Image.objects.filter(file__in=names).values_list(
-            "file", "width", "height"
-        )
-    }
+
+
+def unsized_sources(body: str) -> set[str]:
+    """Storage names of the library photos in ``body`` without a size: the
+    editor's image dialog inserts only ``src`` and ``alt``."""
+    return {library_source(_attrs(tag)["src"]) for tag in _unsized_tags(body)}
+
+
+def with_image_sizes(body: str, sizes: dict[str, tuple[int, int]]) -> str:
+    """``body`` with width and height added to library photos that lack them.
+
+    ``sizes`` maps storage names to (width, height), as
+    ``Image.objects.sizes_of(unsized_sources(body))`` gives them. The page
+    needs the size to list renditions and reserve the space.
+    """
+    tags = _unsized_tags(body)
     for tag in tags:
         size = sizes.get(library_source(_attrs(tag)["src"]))
         if not size:
@@ -292,21 +292,6 @@ def with_image_sizes(body: str) -> str:
         sized = f'{bare[:-1].rstrip("/ ")} width="{size[0]}" height="{size[1]}">'
         body = body.replace(tag, sized)
     return body
-
-
-def body_rights(body: str) -> dict[str, str]:
-    """The last day (ISO date) of each photo in ``body`` whose rights expire."""
-    from .models import Image
-
-    sources = body_sources(body)
-    if not sources:
-        return {}
-    return {
-        name: last_day.isoformat()
-        for name, last_day in Image.objects.filter(
-            file__in=sources, rights_expires_at__isnull=False
-        ).values_list("file", "rights_expires_at")
-    }
 
 
 def expired_sources(article, today: date) -> frozenset:

@@ -36,16 +36,23 @@ from django.db.models import Case, F, Sum, Value, When
 from django.utils import timezone
 
 from .models import Article, HourlyViews, MostRead
-from .pagecache import purge
+from .pagecache import groups
+from .pagecache.keys import (
+    BATCH_KEY,
+    FLUSH_LOCK_KEY,
+    LAST_FLUSH_KEY,
+    hour_of,
+    view_counter,
+    view_slot,
+    view_slots,
+)
+from .pagecache.purging import purge
 
-# The page-cache group of the cached parts that show "Đọc nhiều".
-MOST_READ_GROUP = "most-read"
-BATCH_KEY = "views:batch"
-LAST_FLUSH_KEY = "views:last-flush"
-FLUSH_LOCK_KEY = "views:flush-lock"
 # Counters of a batch nobody flushed expire rather than pile up.
 BATCH_TTL = 2 * 24 * 3600
-MOST_READ_SIZE = 10
+# Rankings kept per window: more than a page shows (views.MOST_READ_SHOWN), so
+# a list stays full when published() leaves out withdrawn articles.
+MOST_READ_KEPT = 20
 WINDOWS = {MostRead.Window.DAY: timedelta(hours=24), MostRead.Window.WEEK: timedelta(7)}
 KEEP_HOURS = timedelta(days=8)
 UPDATE_CHUNK = 500
@@ -55,14 +62,6 @@ _local = threading.local()
 
 def flush_interval() -> int:
     return getattr(settings, "VIEW_FLUSH_INTERVAL", 300)
-
-
-def _hour(now: datetime) -> int:
-    return int(now.timestamp()) // 3600
-
-
-def current_hour() -> int:
-    return _hour(timezone.now())
 
 
 def _current_batch() -> int:
@@ -86,11 +85,11 @@ def record_view(article_id: int, *, now: datetime | None = None) -> None:
     batch = state.get(BATCH_KEY)
     if batch is None:
         batch = _current_batch()
-    key = f"views:{batch}:{_hour(now)}:{article_id}"
+    key = view_counter(batch, hour_of(now), article_id)
     try:
         cache.incr(key)
     except ValueError:  # the article's first view in this batch and hour
-        _first_view(batch, key, article_id, _hour(now))
+        _first_view(batch, key, article_id, hour_of(now))
     if _flush_due(now, state.get(LAST_FLUSH_KEY)):
         _local.flush_after_response = True
 
@@ -99,7 +98,7 @@ def count_cached_view(article_id: int, *, counted: bool, last_flush) -> None:
     """The view of a page-cache hit of ``article_id``.
 
     The page store may already have counted it in the same round trip as the
-    lookup (``articles.pagestore``); then only the flush clock is checked,
+    lookup (``articles.pagecache.store``); then only the flush clock is checked,
     with the last flush time the store read.
     """
     if not counted:
@@ -115,13 +114,13 @@ def _first_view(batch: int, key: str, article_id: int, hour: int) -> None:
         except ValueError:
             pass
         return
-    slots = f"views:{batch}:slots"
+    slots = view_slots(batch)
     cache.add(slots, 0, timeout=BATCH_TTL)
     try:
         slot = cache.incr(slots)
     except ValueError:  # evicted between add and incr: lose this one view
         return
-    cache.set(f"views:{batch}:slot:{slot}", (hour, article_id), BATCH_TTL)
+    cache.set(view_slot(batch, slot), (hour, article_id), BATCH_TTL)
 
 
 def _flush_due(now: datetime, last: float | None) -> bool:
@@ -146,14 +145,14 @@ def flush_after_response(sender, **kwargs):
 
 
 def _collect(batch: int) -> dict[tuple[int, int], int]:
-    slot_count = cache.get(f"views:{batch}:slots") or 0
-    slot_keys = [f"views:{batch}:slot:{n}" for n in range(1, slot_count + 1)]
+    slot_count = cache.get(view_slots(batch)) or 0
+    slot_keys = [view_slot(batch, n) for n in range(1, slot_count + 1)]
     slots = cache.get_many(slot_keys)
     count_keys = {
-        f"views:{batch}:{hour}:{pk}": (hour, pk) for hour, pk in slots.values()
+        view_counter(batch, hour, pk): (hour, pk) for hour, pk in slots.values()
     }
     counts = cache.get_many(list(count_keys))
-    cache.delete_many([*slot_keys, *count_keys, f"views:{batch}:slots"])
+    cache.delete_many([*slot_keys, *count_keys, view_slots(batch)])
     return {count_keys[key]: n for key, n in counts.items() if n}
 
 
@@ -177,7 +176,7 @@ def flush_views(*, now: datetime | None = None, refresh_if_idle: bool = True) ->
     # Committed: the parts that show "Đọc nhiều" follow the new rankings.
     # (Pages keep their own lifetime: purging every page each minute would
     # empty the page cache.)
-    purge([MOST_READ_GROUP])
+    purge([groups.MOST_READ])
     return total
 
 
@@ -231,7 +230,7 @@ def most_read_refresh(*, now: datetime | None = None) -> None:
             HourlyViews.objects.filter(hour__gte=now - span)
             .values("article")
             .annotate(total=Sum("views"))
-            .order_by("-total", "-article")[: MOST_READ_SIZE * 2]
+            .order_by("-total", "-article")[:MOST_READ_KEPT]
         )
         rows += [
             MostRead(

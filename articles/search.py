@@ -487,18 +487,6 @@ def ranked(queryset, ids, terms, marked=()):
     return rows.order_by(*order)
 
 
-def filter_and_rank(queryset, terms, marked=()):
-    """``queryset`` narrowed to articles holding every term, best first.
-
-    Lazy, in one statement. The search page instead reads ``newest_matches``
-    once and ranks that list, so the heavy part runs once, not for the count
-    and again for the page.
-    """
-    if not terms:
-        return queryset.none()
-    return ranked(queryset, newest_matches(queryset, terms), terms, marked)
-
-
 # --- showing results ----------------------------------------------------------
 
 

@@ -10,8 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import Article, Comment, Image
-from .pagecache import purge_articles_on_commit
-from .pictures import body_rights
+from .notify import notify_moderators_soon
+from .pagecache.purging import groups_of, purge_articles_on_commit
+from .pictures import body_sources
 from .spam import assess, body_fingerprint, claim_post, hash_ip
 from .text import strip_invisible, visible_text
 
@@ -125,8 +126,6 @@ def comment_create(
         status=Comment.Status.SPAM if verdict.spam else Comment.Status.PENDING,
     )
     if comment.status == Comment.Status.PENDING:
-        from .notify import notify_moderators_soon
-
         transaction.on_commit(notify_moderators_soon)
     return comment
 
@@ -153,7 +152,8 @@ def comments_changed(article_ids: Iterable[int]) -> None:
     deletions cannot leave a stale count (tested with 50 threads).
 
     After commit, ``articles.signals.comments_changed`` is sent with the ids:
-    the one hook a page cache (issue 7) connects to, to purge those pages.
+    the one hook the page cache listens to (``signals.purge_comment_pages``),
+    to purge those pages.
     """
     ids = sorted(set(article_ids))
     if not ids:
@@ -162,6 +162,8 @@ def comments_changed(article_ids: Iterable[int]) -> None:
         lock_articles(ids)
         Article.objects.filter(pk__in=ids).refresh_comment_counts()
 
+    # At call time: signals imports this module (itself and through
+    # rights_expiry) before it defines the signal.
     from .signals import comments_changed as signal
 
     transaction.on_commit(lambda: signal.send(sender=Article, article_ids=ids))
@@ -201,12 +203,10 @@ def comment_approve(*, comment: Comment, by=None) -> bool:
 def articles_set_featured(*, articles, featured: bool) -> int:
     """Mark ``articles`` "Nổi bật" or not, and refresh the pages that show them
     (a bulk ``update()`` sends no signal, so the purge is explicit)."""
-    from . import pagecache
-
     ids = list(articles.values_list("pk", flat=True))
-    before = pagecache.groups_of(ids)
+    before = groups_of(ids)
     changed = Article.objects.filter(pk__in=ids).update(featured=featured)
-    pagecache.purge_articles_on_commit(ids, before=before)
+    purge_articles_on_commit(ids, before=before)
     return changed
 
 
@@ -255,7 +255,7 @@ def articles_refresh_rights(*, image: Image) -> int:
         "pk", "body", "body_image_rights"
     ):
         shown.add(article.pk)
-        rights = body_rights(article.body)
+        rights = Image.objects.rights_of(body_sources(article.body))
         if rights != article.body_image_rights:
             Article.objects.filter(pk=article.pk).update(body_image_rights=rights)
             changed += 1

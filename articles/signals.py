@@ -10,12 +10,12 @@ cache connects a receiver to it to purge those articles' pages.
 """
 
 from django.conf import settings
+from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from django.dispatch import Signal, receiver
 
 from . import pagecache, rights_expiry
-from .context_processors import forget_site_context
 from .models import (
     Article,
     ArticleAuthor,
@@ -28,12 +28,18 @@ from .models import (
     Tag,
     TaggedArticle,
 )
+from .models.sections import forget_site_context
+from .pagecache import groups
+from .renditions import ensure_renditions
+from .roles import sync_roles
+from .services import articles_refresh_rights
+from .services import comments_changed as recount
 from .spam import forget_blocklist
 
 comments_changed = Signal()
 
 
-# -- page cache (articles.pagecache): purge exactly what a change shows -------
+# -- page cache (articles.pagecache.purging): purge exactly what a change shows
 
 
 # Saving only these fields changes nothing a cached page shows.
@@ -90,7 +96,7 @@ def purge_tag_listing(sender, instance, raw=False, **kwargs):
     # gains or loses it is this one.
     if not raw:
         pagecache.purge_articles_on_commit(
-            [instance.content_object_id], extra=[f"tag:{instance.tag_id}"]
+            [instance.content_object_id], extra=[groups.tag(instance.tag_id)]
         )
 
 
@@ -98,20 +104,20 @@ def purge_tag_listing(sender, instance, raw=False, **kwargs):
 def purge_author_listing(sender, instance, raw=False, **kwargs):
     if not raw:
         pagecache.purge_articles_on_commit(
-            [instance.article_id], extra=[f"author:{instance.author_id}"]
+            [instance.article_id], extra=[groups.author(instance.author_id)]
         )
 
 
 @receiver([post_save, post_delete], sender=Author)
 def purge_author_pages(sender, instance, **kwargs):
-    groups = [f"author:{instance.pk}", f"byline:{instance.pk}"]
-    transaction.on_commit(lambda: pagecache.purge(groups))
+    names = [groups.author(instance.pk), groups.byline(instance.pk)]
+    transaction.on_commit(lambda: pagecache.purge(names))
 
 
 @receiver([post_save, post_delete], sender=Tag)
 def purge_tag_pages(sender, instance, **kwargs):
-    groups = [f"tag:{instance.pk}", f"tagname:{instance.pk}"]
-    transaction.on_commit(lambda: pagecache.purge(groups))
+    names = [groups.tag(instance.pk), groups.tagname(instance.pk)]
+    transaction.on_commit(lambda: pagecache.purge(names))
 
 
 @receiver([post_save, post_delete], sender=Category)
@@ -126,7 +132,7 @@ def purge_every_page(sender, **kwargs):
 def purge_comment_pages(sender, article_ids, **kwargs):
     # The article's page, and every listing whose card shows its "(N) Bình luận".
     pagecache.purge(
-        {f"article:{pk}" for pk in article_ids} | pagecache.groups_of(article_ids)
+        {groups.article(pk) for pk in article_ids} | pagecache.groups_of(article_ids)
     )
 
 
@@ -149,16 +155,12 @@ def drop_blocklist(sender, **kwargs):
 def recount_comments(sender, instance, created=False, **kwargs):
     if created and instance.status != Comment.Status.APPROVED:
         return  # a new pending or spam comment changes nothing a reader sees
-    from .services import comments_changed as recount
-
     recount([instance.article_id])
 
 
 @receiver(post_save, sender=Image)
 def refresh_articles_rights(sender, instance, created, **kwargs):
     if not created and instance.file:
-        from .services import articles_refresh_rights
-
         articles_refresh_rights(image=instance)
 
 
@@ -195,14 +197,8 @@ def make_renditions_on_save(sender, instance, raw=False, **kwargs):
     """
     if raw or not settings.MEDIA_RENDITIONS_ON_SAVE or not instance.file:
         return
-    from .renditions import ensure_renditions
-
     transaction.on_commit(lambda: ensure_renditions(instance), robust=True)
 
 
 def sync_role_groups(sender, **kwargs):
-    from django.contrib.auth.models import Group, Permission
-
-    from .roles import sync_roles
-
     sync_roles(Group, Permission)

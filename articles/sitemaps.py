@@ -18,9 +18,10 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from .context_processors import site_context
 from .models import Article, Category
-from .pagecache import cacheable
+from .models.sections import site_context
+from .pagecache import groups
+from .pagecache.middleware import cacheable
 
 NEWS_WINDOW = timedelta(hours=48)
 NEWS_LIMIT = 1000  # Google News reads at most 1,000 URLs per news sitemap.
@@ -56,7 +57,7 @@ class ArticleSitemap(Sitemap):
         return item.updated_at
 
 
-@cacheable(["latest"])
+@cacheable([groups.LATEST])
 def index(request):
     """The sitemap index: section pages, then every page of every section."""
     sections = {c.pk: c for c in Category.objects.all()}
@@ -83,14 +84,14 @@ def index(request):
     return _xml("sitemaps/index.xml", {"sitemaps": entries})
 
 
-@cacheable(["latest"])
+@cacheable([groups.LATEST])
 def sections(request):
     return sitemap_views.sitemap(
         request, sitemaps={"chuyen-muc": SectionSitemap()}, section="chuyen-muc"
     )
 
 
-@cacheable(["latest"])
+@cacheable([groups.LATEST])
 def section_articles(request, slug):
     section = get_object_or_404(Category, slug=slug)
     return sitemap_views.sitemap(
@@ -98,7 +99,7 @@ def section_articles(request, slug):
     )
 
 
-@cacheable(["latest"])
+@cacheable([groups.LATEST])
 def news(request):
     """Google News sitemap: articles published in the last 48 hours."""
     since = timezone.now() - NEWS_WINDOW

@@ -4,7 +4,7 @@ Cheap checks first, in the view: the rate limit (per IP and per email, counted
 in the cache so every app server shares it when Redis is set), the honeypot and
 the one-use form token of the time trap. Then, in ``services.comment_create``:
 duplicates, the blocklist, link counting and a spam score that decides between
-"pending" and "spam". Pure helpers here; the models and services call them.
+"pending" and "spam". Helpers here; the services and views call them.
 
 An IP says little about who posts: Vietnamese mobile networks put many readers
 behind one carrier-grade NAT address. So the email and the text decide; an IP
@@ -24,6 +24,8 @@ from django.core.cache import cache
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from .client_ip import hash_ip
+from .models import BlockedTerm, Comment
 from .text import fold, match_key, visible_text
 
 _URL_RE = re.compile(
@@ -63,15 +65,6 @@ def body_fingerprint(body: str) -> str:
     """A hash of the body that ignores case, tone marks and spacing."""
     folded = " ".join(_WORDS_RE.sub(" ", fold(body)).split())
     return hashlib.sha256(folded.encode()).hexdigest()
-
-
-def hash_ip(ip: str) -> str:
-    """A keyed hash of an IP address: enough to spot repeats, useless if leaked."""
-    if not ip:
-        return ""
-    return hashlib.blake2b(
-        ip.encode(), key=settings.SECRET_KEY.encode()[:64], digest_size=16
-    ).hexdigest()
 
 
 def _rate_bucket(ip: str) -> str:
@@ -235,19 +228,6 @@ def claim_post(*, fingerprint: str, email: str, ip_hash: str) -> bool:
 # --- Blocklist and spam score -------------------------------------------------
 
 
-def normalise_blocked_value(kind: str, value: str) -> str:
-    """What a blocklist entry stores: words as typed, emails lower-case, IP hashed."""
-    value = strip_controls(value, keep_newlines=False).strip()
-    if kind == "email":
-        return value.lower()
-    if kind == "ip":
-        try:
-            return hash_ip(str(ipaddress.ip_address(value)))
-        except ValueError:
-            return value.lower()  # already a hash (blocked from a comment)
-    return " ".join(value.split())
-
-
 def is_ip_or_hash(value: str) -> bool:
     try:
         ipaddress.ip_address(value.strip())
@@ -280,8 +260,6 @@ def load_blocklist() -> dict:
     """
     data = cache.get(BLOCKLIST_CACHE_KEY)
     if data is None:
-        from .models import BlockedTerm
-
         data = {"words": [], "emails": set(), "domains": set(), "ips": {}}
         rows = BlockedTerm.objects.exclude(expires_at__lte=timezone.now())
         for kind, value, expires_at in rows.values_list("kind", "value", "expires_at"):
@@ -396,8 +374,6 @@ def assess(
     letters = [ch for ch in body if ch.isalpha()]
     if len(letters) >= 20 and sum(ch.isupper() for ch in letters) > 0.7 * len(letters):
         verdict.add(2, "viết hoa toàn bộ")
-    from .models import Comment
-
     spam = history.filter(status=Comment.Status.SPAM).aggregate(
         by_email=Count("pk", filter=Q(email=email)), by_ip=Count("pk")
     )

@@ -36,14 +36,16 @@ from newsroom.media import IMMUTABLE
 from . import readership, seo
 from . import search as fulltext
 from .client_ip import client_ip
-from .comments import OWN_PARAM, REPLY_PARAM, comment_section, section_name
-from .context_processors import site_context
+from .comments import comment_section, section_name
 from .forms import CommentForm, SearchForm
-from .fragments import Part, build_part, cached_parts, lookup_parts
 from .middleware import RETRY_AFTER_SECONDS
 from .models import Article, Author, Category, Image, MostRead, Tag
+from .models.sections import site_context
 from .origin import same_origin_required
-from .pagecache import mark_cacheable
+from .pagecache import groups
+from .pagecache.keys import NOTICE_PARAM, OWN_PARAM, REPLY_PARAM
+from .pagecache.middleware import mark_cacheable
+from .pagecache.parts import Part, build_part, cached_parts, lookup_parts
 from .pagination import WindowPaginator
 from .preview import preview_link_open
 from .renditions import PREFIX as RENDITION_PREFIX
@@ -56,12 +58,13 @@ from .spam import form_token, own_comment_token, rate_limit_retry_after
 logger = logging.getLogger(__name__)
 
 SECTION_BLOCK_SIZE = 4
-MOST_READ_SIZE = 5
+# How many articles a "Đọc nhiều" list and the sidebar's "Nổi bật" show.
+MOST_READ_SHOWN = 5
+FEATURED_SHOWN = 5
 # "Đọc nhiều" parts follow each flush of the view counts (its group); this
 # bounds them when no flush runs.
 SIDEBAR_SECONDS = 60
 SEARCH_PAGE_SIZE = 20
-COMMENT_NOTICE_PARAM = "binh-luan"
 COMMENT_NOTICE_VALUE = "cho-duyet"
 
 
@@ -78,11 +81,11 @@ class HomeView(TemplateView):
     def get_context_data(self, **kwargs):
         top, sections, most_read = cached_parts(
             # Every publish purges "home"; a section's block waits for its own.
-            Part("home:top", ("home",), self.top),
+            Part("home:top", (groups.HOME,), self.top),
             Part("home:sections", lambda v: v["groups"], self.sections),
             Part(
                 "home:most-read",
-                ("latest", readership.MOST_READ_GROUP),
+                (groups.LATEST, groups.MOST_READ),
                 self.most_read,
                 timeout=SIDEBAR_SECONDS,
             ),
@@ -92,7 +95,8 @@ class HomeView(TemplateView):
         )
 
     def render_to_response(self, context, **kwargs):
-        return mark_cacheable(super().render_to_response(context, **kwargs), ["home"])
+        response = super().render_to_response(context, **kwargs)
+        return mark_cacheable(response, [groups.HOME])
 
     @staticmethod
     def top():
@@ -120,15 +124,15 @@ class HomeView(TemplateView):
         html = render_to_string(
             "articles/parts/home_sections.html", {"sections": blocks}
         )
-        groups = {f"category:{c.pk}" for c in site_context()["menu"]}
-        return {"html": html, "groups": groups}
+        shown = {groups.category(c.pk) for c in site_context()["menu"]}
+        return {"html": html, "groups": shown}
 
     @staticmethod
     def most_read():
         """ "Đọc nhiều" for 24 hours and 7 days: the lists and their HTML."""
         published = Article.objects.published().for_listing()
         lists = readership.split_most_read(
-            published.ranked().with_rankings(), MOST_READ_SIZE
+            published.ranked().with_rankings(), MOST_READ_SHOWN
         )
         html = render_to_string(
             "includes/most_read.html", {"most_read": lists, "show_week": True}
@@ -213,7 +217,7 @@ class CategoryView(ArticleListView):
         )
 
     def cache_group(self):
-        return f"category:{self.category.pk}"
+        return groups.category(self.category.pk)
 
 
 class TagView(ArticleListView):
@@ -227,7 +231,7 @@ class TagView(ArticleListView):
         return super().get_context_data(tag=self.tag, **kwargs)
 
     def cache_group(self):
-        return f"tag:{self.tag.pk}"
+        return groups.tag(self.tag.pk)
 
 
 class AuthorView(ArticleListView):
@@ -243,7 +247,7 @@ class AuthorView(ArticleListView):
         return super().get_context_data(author=self.author, **kwargs)
 
     def cache_group(self):
-        return f"author:{self.author.pk}"
+        return groups.author(self.author.pk)
 
 
 def _sidebar():
@@ -256,11 +260,11 @@ def _sidebar():
     featured_ids = (
         published.filter(featured=True)
         .order_by("-published_at", "-id")
-        .values("pk")[: MOST_READ_SIZE + 1]
+        .values("pk")[: FEATURED_SHOWN + 1]
     )
     day_ranked = MostRead.objects.filter(window=MostRead.Window.DAY).values("article")
     rows = list(published.for_listing().among(featured_ids, day_ranked).with_rankings())
-    shown = [a.pk for a in rows if a.featured][:MOST_READ_SIZE]
+    shown = [a.pk for a in rows if a.featured][:FEATURED_SHOWN]
     return {"rows": rows, "featured_ids": shown, "html": _sidebar_html(rows, None)}
 
 
@@ -269,9 +273,9 @@ def _sidebar_html(rows, article_id):
         "articles/parts/sidebar.html",
         {
             "featured": [a for a in rows if a.featured and a.pk != article_id][
-                :MOST_READ_SIZE
+                :FEATURED_SHOWN
             ],
-            "most_read": readership.split_most_read(rows, MOST_READ_SIZE),
+            "most_read": readership.split_most_read(rows, MOST_READ_SHOWN),
         },
     )
 
@@ -321,9 +325,9 @@ def article_main_part(request, article):
         "corrections": corrections,
         "share_image": seo.share_image_url(request, article),
     }
-    groups = {f"article:{article.pk}"}
-    groups.update(f"byline:{a.pk}" for a in article.byline)
-    groups.update(f"tagname:{t.pk}" for t in tags)
+    shown = {groups.article(article.pk)}
+    shown.update(groups.byline(a.pk) for a in article.byline)
+    shown.update(groups.tagname(t.pk) for t in tags)
     return {
         "article": _slim(article),
         "category_slug": article.category.slug,
@@ -337,17 +341,21 @@ def article_main_part(request, article):
             ]
         ),
         "tag_ids": [t.pk for t in tags],
-        "groups": groups,
+        "groups": shown,
     }
 
 
 def _related(article, tag_ids):
     """ "Đừng bỏ lỡ", rendered, with the groups it shows."""
     rows = list(Article.objects.related_to(article, tag_ids=tag_ids)[:6])
-    groups = {f"article:{article.pk}", f"related:{article.category_id}", "latest"}
+    shown = {
+        groups.article(article.pk),
+        groups.related(article.category_id),
+        groups.LATEST,
+    }
     return {
         "html": render_to_string("articles/parts/related.html", {"related": rows}),
-        "groups": groups,
+        "groups": shown,
         # Reaching beyond the section, it changes with every publish.
         "beyond_section": any(a.category_id != article.category_id for a in rows),
     }
@@ -363,7 +371,7 @@ class NotPublic(Exception):
 def _article_context(
     request, pk, query, *, load, preview=False, form=None, notice=False
 ):
-    """The article page's context, from its cached parts (``articles.fragments``).
+    """The article page's context, from its cached parts (``pagecache.parts``).
 
     ``load()`` returns the full article row; it runs only when the article's own
     part is missing, and raises ``NotPublic`` for an article readers cannot see
@@ -373,17 +381,17 @@ def _article_context(
     """
     origin = f"{request.scheme}://{request.get_host()}"
     main_part = Part(
-        f"article:{pk}:{origin}",
+        f"article-main:{pk}:{origin}",
         lambda v: v["groups"],
         lambda: article_main_part(request, load()),
     )
     sidebar_part = Part(
         "sidebar",
-        ("featured", "latest", readership.MOST_READ_GROUP),
+        (groups.FEATURED, groups.LATEST, groups.MOST_READ),
         _sidebar,
         SIDEBAR_SECONDS,
     )
-    related_part = Part(f"related:{pk}", lambda v: v["groups"], None)
+    related_part = Part(f"article-related:{pk}", lambda v: v["groups"], None)
     parts = [main_part, sidebar_part, related_part]
     # The comment section (with its empty form) changes with every approval:
     # its own part, purged with the article's group. A form with a reader's
@@ -391,7 +399,9 @@ def _article_context(
     comments_name = None if form else section_name(query)
     if comments_name:
         comments_part = Part(
-            f"comments:{pk}:{comments_name}:{int(notice)}", (f"article:{pk}",), None
+            f"comments:{pk}:{comments_name}:{int(notice)}",
+            (groups.article(pk),),
+            None,
         )
         parts.append(comments_part)
     found = {} if preview else lookup_parts(*parts)
@@ -468,7 +478,7 @@ def article_detail(request, category, slug, pk):
     with them warm, it makes no query.
     """
     detail = Article.objects.for_detail().select_related("category__parent")
-    notice = request.GET.get(COMMENT_NOTICE_PARAM) == COMMENT_NOTICE_VALUE
+    notice = request.GET.get(NOTICE_PARAM) == COMMENT_NOTICE_VALUE
     try:
         context = _article_context(
             request, pk, request.GET, load=_loader(detail, pk), notice=notice
@@ -507,11 +517,15 @@ def article_detail(request, category, slug, pk):
 
 
 def article_page_groups(article, context):
-    """What an article page shows, as page-cache groups (``articles.pagecache``)."""
-    groups = {*context["page"]["groups"], f"related:{article.category_id}", "featured"}
+    """What an article page shows, as page-cache groups (``pagecache.groups``)."""
+    shown = {
+        *context["page"]["groups"],
+        groups.related(article.category_id),
+        groups.FEATURED,
+    }
     if context["related_beyond_section"]:
-        groups.add("latest")  # "Đừng bỏ lỡ" reaches beyond the section
-    return groups
+        shown.add(groups.LATEST)  # "Đừng bỏ lỡ" reaches beyond the section
+    return shown
 
 
 def gone(request):
@@ -578,7 +592,7 @@ def comment_post(request, pk):
         response["Retry-After"] = str(retry_after)
         add_never_cache_headers(response)
         return response
-    notice = f"{COMMENT_NOTICE_PARAM}={COMMENT_NOTICE_VALUE}"
+    notice = f"{NOTICE_PARAM}={COMMENT_NOTICE_VALUE}"
     form = CommentForm(request.POST, article=article)
     if form.is_bot:
         return redirect(f"{article.get_absolute_url()}?{notice}#binh-luan")
@@ -681,7 +695,7 @@ def search(request):
                 article.snippet_html = snippet(article, terms)
             context.update(page_obj=page_obj, paginator=paginator)
     response = render(request, "articles/search.html", context, status=status)
-    return mark_cacheable(response, ["latest"]) if status == 200 else response
+    return mark_cacheable(response, [groups.LATEST]) if status == 200 else response
 
 
 def _day_start(day):

@@ -226,7 +226,7 @@ def behind_nginx(ports, front_cache, urls, args, label) -> dict:
 
 
 def scale_out(urls, args) -> dict:
-    """One app instance against two behind nginx (issue 10), page cache on.
+    """One app instance against two behind nginx, page cache on.
 
     Two instances on one 2-core machine share its CPU, so this shows that
     requests spread over both and nothing breaks, not a capacity gain; on two

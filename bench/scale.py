@@ -41,7 +41,8 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from articles.models import Article, Tag  # noqa: E402
-from articles.pagecache import purge  # noqa: E402
+from articles.pagecache import groups  # noqa: E402
+from articles.pagecache.purging import purge  # noqa: E402
 
 
 def main():
@@ -67,7 +68,7 @@ def main():
         "search thuc day": "/tim-kiem/?q=thuc+day+hop+tac+toan+dien",
     }
     # The home and article pages are assembled from cached parts
-    # (articles.fragments): measured warm, and cold, every part stale (a purge
+    # (articles.pagecache.parts): measured warm, and cold, every part stale (a purge
     # of the "site" group before each request, as after a section change).
     urls["home, parts cold"] = urls["home"]
     urls["article, parts cold"] = urls["article"]
@@ -83,13 +84,13 @@ def main():
         times, cpu = [], []
         for _ in range(args.n):
             if cold:
-                purge(["site"])
+                purge([groups.SITE])
             start, start_cpu = time.perf_counter(), time.process_time()
             client.get(url)
             times.append((time.perf_counter() - start) * 1000)
             cpu.append((time.process_time() - start_cpu) * 1000)
         if cold:
-            purge(["site"])
+            purge([groups.SITE])
         with CaptureQueriesContext(connection) as queries:
             client.get(url)
         times.sort()

@@ -16,7 +16,7 @@ twenty times the cost of a render from cached parts (``make bench``,
 "cache-outage"). So while Redis is down, ``RedisCache`` keeps what it would
 have stored there in this process's memory for at most ``LOCAL_SECONDS``: plain
 reads and writes (get, set, and their many and delete forms) go there, and the
-page cache and its parts with them (``articles.pagestore``). Atomic operations
+page cache and its parts with them (``articles.pagecache.store``). Atomic operations
 (add, incr) are not imitated, since one process's count is not the site's:
 they answer as django-redis does in an outage (None). A purge made during the
 outage reaches only its own process, so a page part may be up to
@@ -27,7 +27,7 @@ write to Redis could otherwise plant a pickle that runs code in every app
 server. ``SignedPickleSerializer`` seals each pickled value with an HMAC keyed
 by ``SECRET_KEY`` (``seal``/``unseal``); a value without a valid seal is a miss.
 Integers are stored bare by django-redis (counters, purge times) and are never
-unpickled. Pages are not pickled at all (``articles.pagestore``).
+unpickled. Pages are not pickled at all (``articles.pagecache.store``).
 
 **The disk cache.** Django closes every cache at the end of each request.
 diskcache's close() drops its SQLite connection, and opening it again

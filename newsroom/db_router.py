@@ -41,14 +41,15 @@ from django.db import (
     connections,
 )
 
+from articles.middleware import unavailable_response
+from articles.pagecache.keys import PRIMARY_PARAMS
+
 logger = logging.getLogger(__name__)
 
 PRIMARY = DEFAULT_DB_ALIAS
 REPLICA = "replica"
 # After a failed connection, reads stay on the primary this long (per process).
 REPLICA_RETRY_SECONDS = 10
-# Query parameters of pages that show what the reader just wrote.
-PRIMARY_PARAMS = ("cua-ban", "binh-luan")
 PRIMARY_PATHS = ("/xem-truoc/",)
 
 
@@ -214,7 +215,5 @@ class ReplicaMiddleware:
         try:
             return match.func(request, *match.args, **match.kwargs)
         except (OperationalError, InterfaceError) as error:
-            from articles.middleware import unavailable_response
-
             logger.error("Database unavailable: %s", error)
             return unavailable_response()

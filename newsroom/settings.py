@@ -85,7 +85,7 @@ MIDDLEWARE = [
     # Above sessions, CSRF and auth: a cached page is served without them.
     # Above the CSP middleware too: a page is stored with its policy header,
     # so a hit replays it instead of building the policy again.
-    "articles.pagecache.PageCacheMiddleware",
+    "articles.pagecache.middleware.PageCacheMiddleware",
     "articles.middleware.NewsroomCSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -216,7 +216,7 @@ else:
     # limit counted by one is seen by all. diskcache keeps it in SQLite, with
     # atomic add() and incr(). One shard, evicting the least recently stored
     # first: a group's purge time is then never evicted before a page stored
-    # ahead of it (articles.pagestore). Process-local memory would be wrong as
+    # ahead of it (articles.pagecache.store). Process-local memory would be wrong as
     # soon as a second process runs; a system check refuses it in production.
     CACHE_DIR = Path(
         os.environ.get("CACHE_DIR")

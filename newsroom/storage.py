@@ -15,6 +15,8 @@ from django.utils.encoding import filepath_to_uri
 from storages.backends.s3 import S3Storage
 from storages.utils import clean_name
 
+from articles.renditions import rights_moment
+
 _PROBE = "newsroom-url-probe"
 # A rendition of a rights-limited photo (articles.renditions.rendition_name).
 LIMITED_RE = re.compile(r"(?:^|/)renditions/.+/r([0-9]{8})-[^/]+$")
@@ -51,8 +53,6 @@ class MediaStorage(S3Storage):
         params = super().get_object_parameters(name)
         match = LIMITED_RE.search(name)
         if match:
-            from articles.renditions import rights_moment
-
             last_day = date.fromisoformat(match[1])  # YYYYMMDD
             params = {
                 **params,

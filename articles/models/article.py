@@ -22,9 +22,18 @@ from django_prose_editor.fields import ProseEditorField
 
 from ..html import sanitize_body
 from ..links import link
-from ..pictures import body_rights, images_missing_alt, with_image_sizes
+from ..pictures import (
+    body_sources,
+    images_missing_alt,
+    unsized_sources,
+    with_image_sizes,
+)
 from ..text import vi_slugify
 from .base import NormalizedTextModel
+from .comment import Comment
+from .media import Image
+from .readership import MostRead
+from .sections import site_context
 from .taxonomy import TaggedArticle, tag_manager
 
 # How many of each kind of candidate "Đừng bỏ lỡ" ranks.
@@ -66,10 +75,6 @@ class ArticleQuerySet(models.QuerySet):
         scheduled time must not outlive it (``articles.pagecache``)."""
         return self.filter(status=Article.Status.PUBLISHED)
 
-    def drafts(self):
-        """Articles not yet published (draft, submitted, returned, approved)."""
-        return self.filter(status__in=Article.Status.in_progress())
-
     def editable_by(self, user):
         """The articles ``user`` may open in the admin.
 
@@ -88,16 +93,10 @@ class ArticleQuerySet(models.QuerySet):
         without any filters on its own id: the database then walks the
         (category, status, time) index in order, even to a deep page's offset.
         """
-        from ..context_processors import site_context
-
         sections = [category.pk, *site_context()["children"].get(category.pk, [])]
         if len(sections) == 1:
             return self.filter(category=category.pk)
         return self.filter(category__in=sections)
-
-    def by(self, author):
-        """Articles that carry ``author`` in their byline."""
-        return self.filter(bylines__author=author)
 
     # The tag and author pages order by the byline or tag row's own copy of the
     # publish time, so the database reads the newest rows of one tag or one
@@ -138,17 +137,6 @@ class ArticleQuerySet(models.QuerySet):
             ),
             "tags",
         )
-
-    def search(self, terms, marked=()):
-        """Articles holding every folded term, best first (see ``articles.search``).
-
-        ``terms`` come from ``articles.search.search_terms(query)`` and
-        ``marked`` from ``marked_terms(query)``; chain this on ``published()``
-        so the public filter stays in one place.
-        """
-        from ..search import filter_and_rank
-
-        return filter_and_rank(self, terms, marked)
 
     def related_to(self, article, *, tag_ids=None, candidates=RELATED_CANDIDATES):
         """ "Đừng bỏ lỡ" for ``article``: published, the article itself excluded.
@@ -237,8 +225,6 @@ class ArticleQuerySet(models.QuerySet):
 
     def ranked(self):
         """Articles in a "Đọc nhiều" list (positions from ``with_rankings()``)."""
-        from .readership import MostRead
-
         return self.among(MostRead.objects.values("article"))
 
     def refresh_comment_counts(self):
@@ -248,8 +234,6 @@ class ArticleQuerySet(models.QuerySet):
         that may race (moderators) go through ``services.comments_changed``,
         which locks the article rows first so each recount sees the others.
         """
-        from .comment import Comment
-
         approved = (
             Comment.objects.filter(
                 article=OuterRef("pk"), status=Comment.Status.APPROVED
@@ -456,8 +440,10 @@ class Article(NormalizedTextModel):
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = vi_slugify(self.title, max_length=200) or "bai-viet"
-        self.body = with_image_sizes(sanitize_body(self.body))
-        self.body_image_rights = body_rights(self.body)
+        body = sanitize_body(self.body)
+        sizes = Image.objects.sizes_of(unsized_sources(body))
+        self.body = with_image_sizes(body, sizes)
+        self.body_image_rights = Image.objects.rights_of(body_sources(self.body))
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
         self.version += 1

@@ -1,3 +1,4 @@
+import ipaddress
 from datetime import timedelta
 
 from django.conf import settings
@@ -5,6 +6,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ..client_ip import hash_ip
 from ..text import strip_invisible, visible_text
 from .base import NormalizedTextModel
 
@@ -129,6 +131,19 @@ class Comment(NormalizedTextModel):
         super().save(*args, **kwargs)
 
 
+def normalise_blocked_value(kind: str, value: str) -> str:
+    """What a blocklist entry stores: words as typed, emails lower-case, IP hashed."""
+    value = visible_text(value, keep_newlines=False).strip()
+    if kind == "email":
+        return value.lower()
+    if kind == "ip":
+        try:
+            return hash_ip(str(ipaddress.ip_address(value)))
+        except ValueError:
+            return value.lower()  # already a hash (blocked from a comment)
+    return " ".join(value.split())
+
+
 class BlockedTerm(models.Model):
     """A word, email or IP that counts against a comment.
 
@@ -193,8 +208,6 @@ class BlockedTerm(models.Model):
         return f"{self.get_kind_display()}: {self.value}"
 
     def save(self, *args, **kwargs):
-        from ..spam import normalise_blocked_value
-
         self.value = normalise_blocked_value(self.kind, self.value)
         self.set_default_expiry()
         super().save(*args, **kwargs)

@@ -82,6 +82,31 @@ class ImageQuerySet(models.QuerySet):
         today = today or timezone.localdate()
         return self.filter(rights_expires_at__lt=today)
 
+    def sizes_of(self, names) -> dict[str, tuple[int, int]]:
+        """(width, height) of the photos stored under ``names``, by name; no
+        query when ``names`` is empty (``Article.save()`` asks on every save)."""
+        if not names:
+            return {}
+        return {
+            name: (width, height)
+            for name, width, height in self.filter(file__in=names).values_list(
+                "file", "width", "height"
+            )
+        }
+
+    def rights_of(self, names) -> dict[str, str]:
+        """The last day (ISO date) of each photo in ``names`` whose rights expire,
+        by name: what ``Article.body_image_rights`` keeps. No query when
+        ``names`` is empty."""
+        if not names:
+            return {}
+        return {
+            name: last_day.isoformat()
+            for name, last_day in self.filter(
+                file__in=names, rights_expires_at__isnull=False
+            ).values_list("file", "rights_expires_at")
+        }
+
 
 class Image(NormalizedTextModel):
     """A photo in the library, reusable in any article."""
@@ -191,8 +216,9 @@ class Image(NormalizedTextModel):
 
     def used_in(self):
         """Articles that show this photo, as cover or in the body."""
-        from .article import Article
-
-        return Article.objects.filter(
+        # Article through the cover relation: article.py imports this module,
+        # so this one does not import it back.
+        articles = self._meta.get_field("cover_of").related_model.objects
+        return articles.filter(
             models.Q(cover=self) | models.Q(body__contains=self.file.name)
         ).distinct()

@@ -8,6 +8,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .article import Article
 from .base import NormalizedTextModel
 
 
@@ -54,8 +55,6 @@ class ArticleTransition(models.Model):
 
 
 def _status_label(value: str) -> str:
-    from .article import Article
-
     try:
         return str(Article.Status(value).label)
     except ValueError:

@@ -1,6 +1,6 @@
 """Cached parts of the article page refresh with the changes they show.
 
-``articles.fragments`` keeps "Nổi bật", "Đọc nhiều" and "Đừng bỏ lỡ" in the
+``articles.pagecache.parts`` keeps "Nổi bật", "Đọc nhiều" and "Đừng bỏ lỡ" in the
 shared cache; each test renders a page first (filling the parts), changes
 something, and expects the next render to show it.
 """
@@ -181,9 +181,9 @@ def test_a_new_article_enters_the_home_page_at_once(client):
 
 
 def test_an_edit_in_one_section_leaves_the_others_blocks_cached(client):
-    from articles.fragments import PREFIX
     from articles.models import SiteSettings
-    from articles.pagestore import page_store
+    from articles.pagecache.keys import PART_PREFIX as PREFIX
+    from articles.pagecache.store import page_store
 
     SiteSettings.load()  # its first load purges every page
     news = CategoryFactory(name="Thời sự", slug="thoi-su", show_in_menu=True)

@@ -1,4 +1,4 @@
-"""Where the page cache keeps pages (``articles.pagestore``).
+"""Where the page cache keeps pages (``articles.pagecache.store``).
 
 The purge rules themselves are in ``test_pagecache``; these check what the
 store adds: cached article hits still count as views, and on Redis a hit,
@@ -16,7 +16,8 @@ from django.test import Client, RequestFactory
 
 from articles import pagecache, readership
 from articles.models import Article, SiteSettings
-from articles.pagestore import CachePages, RedisPages, page_store
+from articles.pagecache.middleware import _key
+from articles.pagecache.store import CachePages, RedisPages, page_store
 from tests.factories import PublishedArticleFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -179,7 +180,7 @@ def test_a_page_planted_in_redis_as_a_pickle_is_never_unpickled(
     PublishedArticleFactory(title="Trang thật")
     marker = tmp_path / "ran"
     request = RequestFactory().get("/", HTTP_HOST="testserver")
-    key = pagecache._key(request)
+    key = _key(request)
     redis_store._client().hset(
         str(cache.make_key(key)),
         mapping={

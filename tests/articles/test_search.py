@@ -27,11 +27,14 @@ REFERENCE_TITLE = "Hà Nội và TP.HCM hợp tác toàn diện nhằm thúc đ�
 
 
 def found(query, **filters):
-    qs = (
-        Article.objects.published()
-        .filter(**filters)
-        .search(search_terms(query), marked_terms(query))
-    )
+    """The titles the search page lists for ``query``, in its order: the same
+    calls as ``views.search`` (the newest matching ids, then ranked)."""
+    published = Article.objects.published().filter(**filters)
+    terms = search_terms(query)
+    if not terms:
+        return []
+    ids = search.newest_match_ids(published, terms)
+    qs = search.ranked(published, ids, terms, marked_terms(query))
     return list(qs.values_list("title", flat=True))
 
 

@@ -391,7 +391,7 @@ class TestQueryBudget:
     The budget (at most 8) is per request, with the shared site cache warm: the
     paper's settings and section menu are read once per change or per hour for
     the whole site, and that fill adds exactly two queries to one request. An
-    article page is assembled from cached parts (``articles.fragments``): with
+    article page is assembled from cached parts (``articles.pagecache.parts``): with
     them warm it makes no query. Building them adds the article with its byline
     and tags and its corrections (four), the sidebar shared by every article
     page (one), the article's "Đừng bỏ lỡ" (one), its comments (one), plus two

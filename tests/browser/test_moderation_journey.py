@@ -104,7 +104,7 @@ def test_comment_is_approved_in_one_click_and_counted(
     expect(mod.locator("#result_list")).not_to_be_visible()
     assert Comment.objects.get().status == Comment.Status.APPROVED
 
-    # The page is public and browser-cacheable for 30 s (issue 7), so the
+    # The page is public and browser-cacheable for 30 s (the page cache), so the
     # reader reloads, which revalidates it (If-None-Match) and gets the new one.
     page.goto(reference_article.get_absolute_url())
     response = page.reload()

@@ -388,7 +388,7 @@ def test_404_page_is_a_designed_page(desktop_page, demo_site, axe):
 
 
 def test_search_finds_the_article_without_tone_marks(desktop_page, demo_site, axe):
-    """Search (issue 6). Skipped only while the search page does not exist."""
+    """Search without tone marks. Skipped only while the search page does not exist."""
     page = desktop_page
     response = page.goto("/tim-kiem/?q=ha+noi+hop+tac")
     if response.status == 404:

@@ -120,7 +120,7 @@ def test_anonymous_reads_of_public_pages_go_to_the_replica(client, site, page):
     body = response.content.decode()
     if page in ("home", "article"):
         # These pages are assembled from cached parts, built from the primary
-        # on purpose (articles.fragments): warm, they read no database.
+        # on purpose (articles.pagecache.parts): warm, they read no database.
         assert on_replica == 0
         assert PRIMARY_TITLE in body
     else:
@@ -215,7 +215,7 @@ def test_a_comment_and_the_page_that_shows_it_to_its_poster_read_the_primary(sit
     assert "Hay quá." in page.content.decode()
     assert f'id="bl-{comment.pk}"' in page.content.decode()
     # Everyone else gets the page from its cached parts, built from the
-    # primary (articles.fragments), where the comment waits for moderation.
+    # primary (articles.pagecache.parts), where the comment waits for moderation.
     other = Client().get(article.get_absolute_url())
     assert "Hay quá." not in other.content.decode()
 

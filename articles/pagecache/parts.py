@@ -6,11 +6,11 @@ of something else on the page: every publish purges "latest" and so every
 article page whose "Đừng bỏ lỡ" reaches beyond its section; every approved
 comment purges its article's page. So the parts of a page that change for
 different reasons are kept apart, each with the groups it shows
-(``articles.pagecache``): the article itself (head, body, byline, tags), the
+(``articles.pagecache.groups``): the article itself (head, body, byline, tags), the
 sidebar shared by every article page, and "Đừng bỏ lỡ". A purge of any of a
 part's groups makes it stale exactly as it makes a page stale, so a part is
 never older than the pages it sits in, and a page finds all its parts and
-their purge times in one round trip (``articles.pagestore``).
+their purge times in one round trip (``articles.pagecache.store``).
 
 Parts are built from the primary database: a part built from a lagging read
 replica right after a purge would outlive the purge.
@@ -22,11 +22,10 @@ from dataclasses import dataclass
 
 from newsroom.db_router import primary
 
-from .pagecache import SITE_GROUPS, keep_for
-from .pagestore import page_store
-
-# v4: sealed pickles (articles.pagestore.pack_part).
-PREFIX = "pc:part:v4:"
+from .groups import SITE
+from .keys import PART_PREFIX as PREFIX
+from .purging import keep_for
+from .store import page_store
 
 
 @dataclass
@@ -67,7 +66,7 @@ def build_part(part: Part, *, keep=True):
         page_store().set_part(
             PREFIX + part.name,
             built_at,
-            {*groups, *SITE_GROUPS},
+            {*groups, SITE},
             value,
             keep_for(part.timeout),
         )

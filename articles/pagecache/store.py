@@ -11,7 +11,7 @@ script reads it, compares every group's purge time, and, for an article page,
 increments the article's view counter for the current batch and hour when the
 counter exists, all in one ``EVALSHA``. The rare view it cannot count there
 (the article's first in a batch and hour) goes through
-``readership.record_view``.
+``articles.readership.record_view``.
 
 ``CachePages`` (any other backend: local memory in development and tests):
 the page is one cache value, checked with a second ``get_many``. ``RedisPages``
@@ -20,7 +20,7 @@ process's own memory for a few seconds (``newsroom.cache.RedisCache``), so pages
 are still built from cached parts rather than wholly from the database. Whole
 pages are not kept meanwhile: every request renders.
 
-Both compare purge times in integer microseconds (``pagecache.purge`` rounds
+Both compare purge times in integer microseconds (``purging.purge`` rounds
 up), so a purge in the same instant as a render's start always wins.
 
 A page is never pickled: it is stored as a JSON header (status, headers, groups,
@@ -43,7 +43,7 @@ from django.http import HttpResponse
 
 from newsroom.cache import REJECTED, seal, unseal
 
-from .pagecache import GROUP_PREFIX
+from .keys import BATCH_KEY, GROUP_PREFIX, LAST_FLUSH_KEY, VIEWS_PREFIX, current_hour
 
 # KEYS[1]: the page. ARGV: purge-time key prefix, view-counter key prefix,
 # batch key, last-flush key, current hour, the version of the worker's own
@@ -80,7 +80,7 @@ return {page, e[4] or '', counted, last}
 # pass through Lua (copying 28 KB through a script cost Redis 33 µs a hit).
 LOCAL_COPIES = 200
 
-# Cached page parts (articles.fragments): KEYS are parts, ARGV[1] the
+# Cached page parts (articles.pagecache.parts): KEYS are parts, ARGV[1] the
 # purge-time key prefix; an empty string for each part missing or stale.
 PARTS = """
 local out = {}
@@ -207,6 +207,8 @@ class RedisPages(CachePages):
     """Pages as Redis hashes, checked and counted by one Lua script."""
 
     def __init__(self, alias):
+        # Here, not at the top: the module also serves caches that are not
+        # Redis (local memory in development and tests).
         from redis.exceptions import RedisError
 
         super().__init__(alias)
@@ -224,18 +226,14 @@ class RedisPages(CachePages):
         """The scripts' fixed arguments (full Redis keys), made once: the
         purge-time prefix, the view-counter prefix, the batch and last-flush keys."""
         if self.fixed_args is None:
-            from .readership import BATCH_KEY, LAST_FLUSH_KEY
-
             make_key = self.cache.make_key
             self.fixed_args = [
                 str(make_key(k))
-                for k in (GROUP_PREFIX, "views:", BATCH_KEY, LAST_FLUSH_KEY)
+                for k in (GROUP_PREFIX, VIEWS_PREFIX, BATCH_KEY, LAST_FLUSH_KEY)
             ]
         return self.fixed_args
 
     def lookup(self, key, count_view):
-        from .readership import current_hour
-
         if self._down():
             return None
         client = self._client()
@@ -350,6 +348,7 @@ def _joins_keys(cache) -> bool:
 def page_store(alias="default"):
     """The store for the cache ``alias``: a new object, as cheap as its settings."""
     cache = caches[alias]
+    # Here and guarded: django-redis matters only when the cache is Redis.
     try:
         from django_redis.cache import RedisCache
     except ImportError:  # pragma: no cover - django-redis is a dependency
