@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from . import events
 from .models import Article, Comment, Image
 from .notify import notify_moderators_soon
 from .pagecache.purging import groups_of, purge_articles_on_commit
@@ -151,7 +152,7 @@ def comments_changed(article_ids: Iterable[int]) -> None:
     commit and then count everything it did: concurrent approvals and
     deletions cannot leave a stale count (tested with 50 threads).
 
-    After commit, ``articles.signals.comments_changed`` is sent with the ids:
+    After commit, ``articles.events.comment_counts_changed`` is sent with the ids:
     the one hook the page cache listens to (``signals.purge_comment_pages``),
     to purge those pages.
     """
@@ -162,11 +163,9 @@ def comments_changed(article_ids: Iterable[int]) -> None:
         lock_articles(ids)
         Article.objects.filter(pk__in=ids).refresh_comment_counts()
 
-    # At call time: signals imports this module (itself and through
-    # rights_expiry) before it defines the signal.
-    from .signals import comments_changed as signal
-
-    transaction.on_commit(lambda: signal.send(sender=Article, article_ids=ids))
+    transaction.on_commit(
+        lambda: events.comment_counts_changed.send(sender=Article, article_ids=ids)
+    )
 
 
 @transaction.atomic

@@ -3,19 +3,19 @@
 The comment counter is recomputed in the database after every save or delete of
 a comment, whichever path made it (admin, bulk action, cascade, shell).
 
-``comments_changed`` is sent after commit whenever an article's visible
-comments, counter or comment form may have changed (a comment approved,
-rejected, deleted; comments opened or closed), with ``article_ids``. A page
-cache connects a receiver to it to purge those articles' pages.
+``events.comment_counts_changed`` is sent after commit whenever an article's
+visible comments, counter or comment form may have changed (a comment
+approved, rejected, deleted; comments opened or closed), with ``article_ids``;
+the page cache's receiver here purges those articles' pages.
 """
 
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
-from django.dispatch import Signal, receiver
+from django.dispatch import receiver
 
-from . import pagecache, rights_expiry
+from . import events, pagecache, rights_expiry
 from .models import (
     Article,
     ArticleAuthor,
@@ -35,9 +35,6 @@ from .roles import sync_roles
 from .services import articles_refresh_rights
 from .services import comments_changed as recount
 from .spam import forget_blocklist
-
-comments_changed = Signal()
-
 
 # -- page cache (articles.pagecache.purging): purge exactly what a change shows
 
@@ -128,7 +125,7 @@ def purge_every_page(sender, **kwargs):
     transaction.on_commit(pagecache.purge_all)
 
 
-@receiver(comments_changed)
+@receiver(events.comment_counts_changed)
 def purge_comment_pages(sender, article_ids, **kwargs):
     # The article's page, and every listing whose card shows its "(N) Bình luận".
     pagecache.purge(

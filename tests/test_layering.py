@@ -31,14 +31,7 @@ MODELS = "articles.models"
 
 # The cycles that remain outside the models, each with why. A new cycle, or a
 # module joining one of these, fails test_no_other_cycle_than_the_allowed_ones.
-ALLOWED_CYCLES = {
-    # services.comments_changed sends signals.comments_changed (the page cache's
-    # hook); the receivers in signals call services back (recount comments,
-    # refresh an edited photo's rights), and so does rights_expiry, which the
-    # photo receiver schedules. Breaking it means one module for the comment and
-    # photo reactions; not part of the models' layering.
-    frozenset({"articles.services", "articles.signals", "articles.rights_expiry"}),
-}
+ALLOWED_CYCLES: set[frozenset[str]] = set()
 
 
 @dataclass(frozen=True)

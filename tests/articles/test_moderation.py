@@ -10,10 +10,10 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from articles import roles
+from articles.events import comment_counts_changed
 from articles.models import Article, BlockedTerm, Comment
 from articles.notify import notify_moderators
 from articles.services import comment_create
-from articles.signals import comments_changed
 from articles.spam import hash_ip
 from tests.factories import (
     ApprovedCommentFactory,
@@ -132,12 +132,12 @@ class TestOneClickApprove:
         def record(sender, article_ids, **kw):
             sent.append(article_ids)
 
-        comments_changed.connect(record)
+        comment_counts_changed.connect(record)
         try:
             response = mod_client.post(url, HTTP_REFERER=f"http://testserver{QUEUE}")
         finally:
             # Only this receiver: the page cache's purge is connected too.
-            comments_changed.disconnect(record)
+            comment_counts_changed.disconnect(record)
         assert response.status_code == 302 and response["Location"].endswith(QUEUE)
         comment.refresh_from_db()
         assert comment.status == Comment.Status.APPROVED
