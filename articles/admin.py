@@ -16,12 +16,12 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from taggit.models import Tag as TaggitTag
 
-from . import comment_admin  # noqa: F401  (registers the moderation queue)
 from .article_admin import (  # ArticleAdmin: imported to register it
     ArticleAdmin,  # noqa: F401
     ViewerMixin,
     visible_to_viewer,
 )
+from .comments import admin as comment_admin  # noqa: F401  (registers the moderation queue)
 from .imaging import check_image
 from .models import (
     Article,

@@ -10,5 +10,5 @@ from django.dispatch import Signal
 # Sent after commit, with ``article_ids``, whenever what an article's page shows
 # of its comments may have changed: a comment approved, rejected, marked spam,
 # deleted or edited, comments opened or closed. Sent by
-# ``services.comments_changed``, the one place that also recounts.
+# ``comments.services.comments_changed``, the one place that also recounts.
 comment_counts_changed = Signal()

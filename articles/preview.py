@@ -15,8 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .client_ip import hash_ip
 from .models import Article, PreviewLink, PreviewOpen
-from .services import hash_ip
 from .templatetags.vi_format import vi_datetime
 
 SALT = "articles.preview"

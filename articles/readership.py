@@ -50,8 +50,9 @@ from .pagecache.purging import purge
 
 # Counters of a batch nobody flushed expire rather than pile up.
 BATCH_TTL = 2 * 24 * 3600
-# Rankings kept per window: more than a page shows (views.MOST_READ_SHOWN), so
-# a list stays full when published() leaves out withdrawn articles.
+# Rankings kept per window: more than a page shows
+# (article_page.MOST_READ_SHOWN), so a list stays full when published() leaves
+# out withdrawn articles.
 MOST_READ_KEPT = 20
 WINDOWS = {MostRead.Window.DAY: timedelta(hours=24), MostRead.Window.WEEK: timedelta(7)}
 KEEP_HOURS = timedelta(days=8)

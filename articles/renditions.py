@@ -9,9 +9,9 @@ the database whether a rendition exists::
 
 Files are kept on the default storage (Django's storage API, so S3 works the
 same as a local disk). A web server in front serves the ones that exist; a
-missing one falls through to ``articles.views.rendition``, which makes it once,
-stores it and answers with it. On object storage nothing falls through unless
-a CDN is set to, so there a photo's renditions are made when it is saved
+missing one falls through to ``newsroom.site_views.rendition``, which makes it
+once, stores it and answers with it. On object storage nothing falls through
+unless a CDN is set to, so there a photo's renditions are made when it is saved
 (``ensure_renditions``, ``MEDIA_RENDITIONS_ON_SAVE``). Either way the files
 are on the shared storage, so every app server finds what another one made.
 A name is never reused for other content (a new focal point or a new file

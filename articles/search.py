@@ -36,10 +36,12 @@ index, the window and their plans are the same with or without marks.
 
 import re
 import unicodedata
+from datetime import datetime, time, timedelta
 from functools import cache
 
 from django.db import connections
 from django.db.models import BooleanField, Expression, IntegerField
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -77,6 +79,29 @@ def search_terms(query: str) -> list[str]:
         if term not in terms:
             terms.append(term)
     return terms[:MAX_TERMS]
+
+
+def filtered(queryset, *, section=None, since=None, until=None):
+    """``queryset`` narrowed by the search form's filters: a ``section`` (its
+    sub-sections included) and the days ``since`` to ``until``, both included.
+
+    Days are whole days in the paper's time zone (Vietnam), as readers mean
+    them, not UTC days.
+    """
+    if section:
+        queryset = queryset.in_category(section)
+    if since:
+        queryset = queryset.filter(published_at__gte=_day_start(since))
+    if until:
+        queryset = queryset.filter(
+            published_at__lt=_day_start(until) + timedelta(days=1)
+        )
+    return queryset
+
+
+def _day_start(day):
+    """Midnight of ``day`` in the paper's time zone (Vietnam)."""
+    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 def marked_terms(query: str) -> list[str]:

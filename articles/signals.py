@@ -16,6 +16,8 @@ from django.db.models.signals import post_delete, post_save, pre_delete, pre_sav
 from django.dispatch import receiver
 
 from . import events, pagecache, rights_expiry
+from .comments.blocklist import forget_blocklist
+from .comments.services import comments_changed as recount
 from .models import (
     Article,
     ArticleAuthor,
@@ -33,8 +35,6 @@ from .pagecache import groups
 from .renditions import ensure_renditions
 from .roles import sync_roles
 from .services import articles_refresh_rights
-from .services import comments_changed as recount
-from .spam import forget_blocklist
 
 # -- page cache (articles.pagecache.purging): purge exactly what a change shows
 

@@ -1,26 +1,15 @@
-"""Public pages. Each renders with a fixed number of queries (see tests)."""
+"""Public pages. Each renders with a fixed number of queries (see tests).
 
-import logging
-import mimetypes
-from collections import OrderedDict
-from datetime import datetime, time, timedelta
+Request and response only: the article page is assembled from its cached parts
+in ``articles.article_page``, listings are queryset methods, the search filters
+are in ``articles.search``, and robots.txt, the health check and media files
+are in ``newsroom.site_views``.
+"""
 
-from django.conf import settings
-from django.core.exceptions import SuspiciousOperation
-from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.db import connection
-from django.db.models import Q
-from django.http import (
-    FileResponse,
-    Http404,
-    HttpResponse,
-    HttpResponsePermanentRedirect,
-    JsonResponse,
-)
+from django.http import Http404, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -31,39 +20,35 @@ from django.views.decorators.http import (
 )
 from django.views.generic import ListView, TemplateView
 
-from newsroom.media import IMMUTABLE
-
 from . import readership, seo
 from . import search as fulltext
+from .article_page import (
+    MOST_READ_SHOWN,
+    SIDEBAR_SECONDS,
+    NotPublic,
+    article_context,
+    article_loader,
+    article_page_groups,
+)
 from .client_ip import client_ip
-from .comments import comment_section, section_name
-from .forms import CommentForm, SearchForm
-from .middleware import RETRY_AFTER_SECONDS
-from .models import Article, Author, Category, Image, MostRead, Tag
+from .comments.forms import CommentForm
+from .comments.limits import rate_limit_retry_after
+from .comments.services import CommentRefused, comment_create
+from .comments.tokens import form_token, own_comment_token
+from .forms import SearchForm
+from .models import Article, Author, Category, Tag
 from .models.sections import site_context
 from .origin import same_origin_required
 from .pagecache import groups
 from .pagecache.keys import NOTICE_PARAM, OWN_PARAM, REPLY_PARAM
 from .pagecache.middleware import mark_cacheable
-from .pagecache.parts import Part, build_part, cached_parts, lookup_parts
+from .pagecache.parts import Part, cached_parts
 from .pagination import WindowPaginator
 from .preview import preview_link_open
-from .renditions import PREFIX as RENDITION_PREFIX
-from .renditions import cache_control, parse_name, rendition_bytes, spec_allowed
 from .search import highlight as highlight_terms
 from .search import marked_terms, search_terms, snippet
-from .services import CommentRefused, comment_create
-from .spam import form_token, own_comment_token, rate_limit_retry_after
-
-logger = logging.getLogger(__name__)
 
 SECTION_BLOCK_SIZE = 4
-# How many articles a "Đọc nhiều" list and the sidebar's "Nổi bật" show.
-MOST_READ_SHOWN = 5
-FEATURED_SHOWN = 5
-# "Đọc nhiều" parts follow each flush of the view counts (its group); this
-# bounds them when no flush runs.
-SIDEBAR_SECONDS = 60
 SEARCH_PAGE_SIZE = 20
 COMMENT_NOTICE_VALUE = "cho-duyet"
 
@@ -141,45 +126,8 @@ class HomeView(TemplateView):
 
     @staticmethod
     def section_blocks():
-        """The newest articles of each menu section, sub-sections included.
-
-        One query whatever the number of sections: a ``LIMIT`` query per
-        section, each walking an index from the newest end, joined with
-        ``UNION ALL``. (A window function numbering every published article of
-        the menu sections reads them all: at a million articles, a full scan.)
-        """
-        data = site_context()
-        menu = data["menu"]
-        if not menu:
-            return []
-        children = data.get("children", {})
-        published = Article.objects.published()
-        parts = {
-            c.pk: published.filter(category__in=[c.pk, *children.get(c.pk, ())])
-            .order_by("-published_at", "-id")
-            .values("pk")[:SECTION_BLOCK_SIZE]
-            for c in menu
-        }
-        if connection.features.supports_slicing_ordering_in_compound:
-            # PostgreSQL: each part walks its index and stops after a few rows.
-            first, *rest = parts.values()
-            rows = Article.objects.for_listing().filter(
-                pk__in=first.union(*rest, all=True) if rest else first
-            )
-        else:
-            # SQLite allows no LIMIT inside UNION, but does inside IN.
-            cond = Q()
-            for q in parts.values():
-                cond |= Q(pk__in=q)
-            rows = Article.objects.for_listing().filter(cond)
-        section_of = {pk: pk for pk in parts}
-        for pk, subs in children.items():
-            for sub in subs:
-                section_of[sub] = pk
-        by_section = OrderedDict((c.pk, (c, [])) for c in menu)
-        for article in rows:  # newest first (for_listing's order)
-            by_section[section_of[article.category_id]][1].append(article)
-        return [block for block in by_section.values() if block[1]]
+        """The home page's section blocks (``ArticleQuerySet.section_blocks``)."""
+        return Article.objects.section_blocks(SECTION_BLOCK_SIZE)
 
 
 class ArticleListView(ListView):
@@ -250,221 +198,6 @@ class AuthorView(ArticleListView):
         return groups.author(self.author.pk)
 
 
-def _sidebar():
-    """ "Nổi bật" and "Đọc nhiều" (24 hours) in one query, split in Python.
-
-    One more featured article than shown, so the page can leave itself out.
-    The part keeps the rows and the HTML every other article page shows.
-    """
-    published = Article.objects.published()
-    featured_ids = (
-        published.filter(featured=True)
-        .order_by("-published_at", "-id")
-        .values("pk")[: FEATURED_SHOWN + 1]
-    )
-    day_ranked = MostRead.objects.filter(window=MostRead.Window.DAY).values("article")
-    rows = list(published.for_listing().among(featured_ids, day_ranked).with_rankings())
-    shown = [a.pk for a in rows if a.featured][:FEATURED_SHOWN]
-    return {"rows": rows, "featured_ids": shown, "html": _sidebar_html(rows, None)}
-
-
-def _sidebar_html(rows, article_id):
-    return render_to_string(
-        "articles/parts/sidebar.html",
-        {
-            "featured": [a for a in rows if a.featured and a.pk != article_id][
-                :FEATURED_SHOWN
-            ],
-            "most_read": readership.split_most_read(rows, MOST_READ_SHOWN),
-        },
-    )
-
-
-# What the page around the cached parts reads of the article: its status for
-# the public check, its address, and the comment section's switches.
-ARTICLE_STATE = (
-    "id",
-    "status",
-    "slug",
-    "category_id",
-    "published_at",
-    "embargo_until",
-    "featured",
-    "comments_enabled",
-    "comment_count",
-)
-
-
-def _slim(article):
-    """A copy of ``article`` holding only ``ARTICLE_STATE`` and its section's
-    id, slug and parent (for its address): small to keep in a cached part."""
-    db = article._state.db
-    # Model.from_db takes the values in the model's field order.
-    fields = Article._meta.concrete_fields
-    kept = [f.attname for f in fields if f.attname in ARTICLE_STATE]
-    slim = Article.from_db(db, kept, [getattr(article, name) for name in kept])
-    section = article.category
-    slim.category = Category.from_db(
-        db, ["id", "slug", "parent_id"], [section.pk, section.slug, section.parent_id]
-    )
-    return slim
-
-
-def article_main_part(request, article):
-    """The article itself, rendered: ``<head>`` tags, the article from its
-    breadcrumb to its tags, structured data, and what the page around it needs
-    (a slim copy of the article, its section's slug, the groups it shows)."""
-    tags = list(article.tags.all())
-    corrections = list(article.corrections.all())
-    site = site_context()["settings"]
-    context = {
-        "request": request,
-        "site": site,
-        "article": article,
-        "tags": tags,
-        "corrections": corrections,
-        "share_image": seo.share_image_url(request, article),
-    }
-    shown = {groups.article(article.pk)}
-    shown.update(groups.byline(a.pk) for a in article.byline)
-    shown.update(groups.tagname(t.pk) for t in tags)
-    return {
-        "article": _slim(article),
-        "category_slug": article.category.slug,
-        "title": article.meta_title,
-        "head": render_to_string("articles/parts/article_head.html", context),
-        "main": render_to_string("articles/parts/article_main.html", context),
-        "structured_data": seo.ld_json(
-            [
-                seo.news_article(request, article, site, corrections=corrections),
-                seo.breadcrumbs(request, article.category, article),
-            ]
-        ),
-        "tag_ids": [t.pk for t in tags],
-        "groups": shown,
-    }
-
-
-def _related(article, tag_ids):
-    """ "Đừng bỏ lỡ", rendered, with the groups it shows."""
-    rows = list(Article.objects.related_to(article, tag_ids=tag_ids)[:6])
-    shown = {
-        groups.article(article.pk),
-        groups.related(article.category_id),
-        groups.LATEST,
-    }
-    return {
-        "html": render_to_string("articles/parts/related.html", {"related": rows}),
-        "groups": shown,
-        # Reaching beyond the section, it changes with every publish.
-        "beyond_section": any(a.category_id != article.category_id for a in rows),
-    }
-
-
-class NotPublic(Exception):
-    """The article exists but readers may not see it now."""
-
-    def __init__(self, article):
-        self.article = article
-
-
-def _article_context(
-    request, pk, query, *, load, preview=False, form=None, notice=False
-):
-    """The article page's context, from its cached parts (``pagecache.parts``).
-
-    ``load()`` returns the full article row; it runs only when the article's own
-    part is missing, and raises ``NotPublic`` for an article readers cannot see
-    (the caller decides between a preview and a 404). A ``preview`` reads
-    nothing from the cache and stores nothing: a draft's parts must not
-    outlive its next edit, which purges nothing.
-    """
-    origin = f"{request.scheme}://{request.get_host()}"
-    main_part = Part(
-        f"article-main:{pk}:{origin}",
-        lambda v: v["groups"],
-        lambda: article_main_part(request, load()),
-    )
-    sidebar_part = Part(
-        "sidebar",
-        (groups.FEATURED, groups.LATEST, groups.MOST_READ),
-        _sidebar,
-        SIDEBAR_SECONDS,
-    )
-    related_part = Part(f"article-related:{pk}", lambda v: v["groups"], None)
-    parts = [main_part, sidebar_part, related_part]
-    # The comment section (with its empty form) changes with every approval:
-    # its own part, purged with the article's group. A form with a reader's
-    # errors and the poster's own waiting comment are never kept.
-    comments_name = None if form else section_name(query)
-    if comments_name:
-        comments_part = Part(
-            f"comments:{pk}:{comments_name}:{int(notice)}",
-            (groups.article(pk),),
-            None,
-        )
-        parts.append(comments_part)
-    found = {} if preview else lookup_parts(*parts)
-
-    def fresh_or_built(part):
-        value = found.get(part.name)
-        return value if value is not None else build_part(part, keep=not preview)
-
-    page = found.get(main_part.name)
-    if page is None or not page["article"].is_published():
-        page = build_part(main_part, keep=not preview)
-    article = page["article"]
-    related_part.build = lambda: _related(article, page["tag_ids"])
-    sidebar = fresh_or_built(sidebar_part)
-    related = fresh_or_built(related_part)
-
-    def comments():
-        return render_to_string(
-            "includes/comments.html",
-            {
-                "article": article,
-                "comments": comment_section(article, query),
-                "comment_form": form or CommentForm(article=article),
-                "comment_notice": notice,
-                "preview": preview,
-            },
-        )
-
-    if comments_name:
-        comments_part.build = comments
-        comments_html = fresh_or_built(comments_part)
-    else:
-        comments_html = comments()
-    if article.pk in sidebar["featured_ids"]:
-        sidebar_html = _sidebar_html(sidebar["rows"], article.pk)
-    else:
-        sidebar_html = sidebar["html"]
-    return {
-        "article": article,
-        "page": page,
-        "structured_data": page["structured_data"],
-        "comments": comments_html,
-        "sidebar": sidebar_html,
-        "related": related["html"],
-        "related_beyond_section": related["beyond_section"],
-        "preview": preview,
-    }
-
-
-def _loader(queryset, pk, *, public=True):
-    """``load()`` for ``_article_context``: the full row, read once."""
-    rows = []
-
-    def load():
-        if not rows:
-            rows.append(get_object_or_404(queryset, pk=pk))
-        if public and not rows[0].is_published():
-            raise NotPublic(rows[0])
-        return rows[0]
-
-    return load
-
-
 @require_safe
 def article_detail(request, category, slug, pk):
     """The article page at ``/<section>/<slug>-<id>.html``.
@@ -474,14 +207,14 @@ def article_detail(request, category, slug, pk):
     articles are 404 except to staff who may open them in the admin, who see an
     uncached preview. The comment section reads its own query parameters
     (``articles.comments``); a URL showing a reader's waiting comment is never
-    cached. The page is assembled from cached parts (``_article_context``):
+    cached. The page is assembled from cached parts (``article_context``):
     with them warm, it makes no query.
     """
     detail = Article.objects.for_detail().select_related("category__parent")
     notice = request.GET.get(NOTICE_PARAM) == COMMENT_NOTICE_VALUE
     try:
-        context = _article_context(
-            request, pk, request.GET, load=_loader(detail, pk), notice=notice
+        context = article_context(
+            request, pk, request.GET, load=article_loader(detail, pk), notice=notice
         )
     except NotPublic as hidden:
         article = hidden.article
@@ -496,8 +229,8 @@ def article_detail(request, category, slug, pk):
             and Article.objects.editable_by(user).filter(pk=article.pk).exists()
         ):
             raise Http404(_("Không tìm thấy bài viết.")) from None
-        load = _loader(detail, pk, public=False)
-        context = _article_context(request, pk, request.GET, load=load, preview=True)
+        load = article_loader(detail, pk, public=False)
+        context = article_context(request, pk, request.GET, load=load, preview=True)
         response = render(request, "articles/article_detail.html", context)
         add_never_cache_headers(response)
         return response
@@ -514,18 +247,6 @@ def article_detail(request, category, slug, pk):
     readership.record_view(article.pk)
     response.counts_view = article.pk  # hits from the page cache count too
     return mark_cacheable(response, article_page_groups(article, context))
-
-
-def article_page_groups(article, context):
-    """What an article page shows, as page-cache groups (``pagecache.groups``)."""
-    shown = {
-        *context["page"]["groups"],
-        groups.related(article.category_id),
-        groups.FEATURED,
-    }
-    if context["related_beyond_section"]:
-        shown.add(groups.LATEST)  # "Đừng bỏ lỡ" reaches beyond the section
-    return shown
 
 
 def gone(request):
@@ -552,8 +273,8 @@ def preview(request, token):
     if article.is_published():
         response = redirect(article.get_absolute_url())
     else:
-        load = _loader(detail, article.pk, public=False)
-        context = _article_context(
+        load = article_loader(detail, article.pk, public=False)
+        context = article_context(
             request, article.pk, request.GET, load=load, preview=True
         )
         response = render(request, "articles/article_detail.html", context)
@@ -619,11 +340,13 @@ def comment_post(request, pk):
             return redirect(
                 f"{article.get_absolute_url()}?{notice}&{own}#bl-{comment.pk}"
             )
-    context = _article_context(
+    context = article_context(
         request,
         article.pk,
         {REPLY_PARAM: request.POST.get("parent", "")},
-        load=_loader(Article.objects.for_detail().select_related("category"), pk),
+        load=article_loader(
+            Article.objects.for_detail().select_related("category"), pk
+        ),
         form=form,
     )
     response = render(request, "articles/article_detail.html", context, status=400)
@@ -673,14 +396,12 @@ def search(request):
         terms = search_terms(data["q"])
         context.update(query=data["q"], terms=terms)
         if terms:
-            results = Article.objects.published().select_related("category", "cover")
-            if data["chuyen_muc"]:
-                results = results.in_category(data["chuyen_muc"])
-            if data["tu"]:
-                results = results.filter(published_at__gte=_day_start(data["tu"]))
-            if data["den"]:
-                end = _day_start(data["den"]) + timedelta(days=1)
-                results = results.filter(published_at__lt=end)
+            results = fulltext.filtered(
+                Article.objects.published().select_related("category", "cover"),
+                section=data["chuyen_muc"],
+                since=data["tu"],
+                until=data["den"],
+            )
             # The matching ids once (the heavy query), then the ranked page;
             # the count is the list's length.
             ids = fulltext.newest_match_ids(results, terms)
@@ -696,93 +417,3 @@ def search(request):
             context.update(page_obj=page_obj, paginator=paginator)
     response = render(request, "articles/search.html", context, status=status)
     return mark_cacheable(response, [groups.LATEST]) if status == 200 else response
-
-
-def _day_start(day):
-    """Midnight of ``day`` in the paper's time zone (Vietnam)."""
-    return timezone.make_aware(datetime.combine(day, time.min))
-
-
-@require_safe
-def robots_txt(request):
-    """Crawl rules: admin and previews out, both sitemaps announced."""
-    lines = [
-        "User-agent: *",
-        f"Disallow: /{settings.ADMIN_URL}",
-        "Disallow: /xem-truoc/",
-        "Disallow: /binh-luan/",
-        "",
-        f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}",
-        f"Sitemap: {request.build_absolute_uri('/sitemap-news.xml')}",
-        "",
-    ]
-    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
-
-
-@require_safe
-def healthz(request):
-    """200 when the database answers, 503 otherwise (for load balancers)."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except Exception:
-        response = HttpResponse(
-            "database unavailable\n", status=503, content_type="text/plain"
-        )
-        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
-    else:
-        response = HttpResponse("ok\n", content_type="text/plain")
-    add_never_cache_headers(response)
-    return response
-
-
-@require_safe
-def rendition(request, path):
-    """A library photo's rendition, made and stored on its first request.
-
-    The web server serves renditions that exist; this view answers the rest.
-    Only renditions a page could list are made (the width, crop and focal point
-    must match the photo's row), and anything else, or a photo whose rights
-    have ended, is a 404 rather than an error.
-    """
-    spec = parse_name(f"{RENDITION_PREFIX}{path}")
-    if spec is None:
-        raise Http404(_("Không tìm thấy ảnh."))
-    image = Image.objects.filter(file=spec.source).first()
-    if image is None or image.rights_expired() or not spec_allowed(spec, image):
-        raise Http404(_("Không tìm thấy ảnh."))
-    try:
-        data = rendition_bytes(spec)
-    except Exception:
-        # A broken or vanished original (or a Pillow failure) must not show
-        # readers a 500: the page keeps its layout, the log keeps the cause.
-        logger.exception("Cannot make rendition %s", path)
-        raise Http404(_("Không tìm thấy ảnh.")) from None
-    response = HttpResponse(data, content_type=spec.content_type)
-    # A year, or for a photo whose rights end, until the rights moment.
-    response["Cache-Control"] = cache_control(spec.until)
-    return response
-
-
-@require_safe
-def media_file(request, path):
-    """A stored media file, read through the storage (``SERVE_MEDIA``).
-
-    For development and one-machine installs with nothing in front; a web
-    server, the bucket or a CDN serves media otherwise. Stored names are never
-    reused for other content, so the file is cacheable for a year.
-    """
-    if not path or path.endswith("/"):
-        raise Http404(_("Không tìm thấy tệp."))
-    try:
-        handle = default_storage.open(path, "rb")
-    except (OSError, SuspiciousOperation, ValueError):
-        # Missing, a folder, or a path outside the storage ("../"): all 404.
-        raise Http404(_("Không tìm thấy tệp.")) from None
-    content_type, _encoding = mimetypes.guess_type(path)
-    response = FileResponse(
-        handle, content_type=content_type or "application/octet-stream"
-    )
-    response["Cache-Control"] = IMMUTABLE
-    return response

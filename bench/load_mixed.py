@@ -168,7 +168,7 @@ def hammer(port, args):
     from django.core import signing
 
     settings.configure(SECRET_KEY=SECRET)
-    from articles.spam import FORM_SALT
+    from articles.comments.tokens import FORM_SALT
 
     def comment_request(n):
         path = random.choice(paths)

@@ -4,7 +4,7 @@ from django.urls import include, path
 
 from articles import sitemaps
 from articles.feeds import LatestArticlesFeed
-from articles.views import healthz, media_file, rendition, robots_txt
+from newsroom.site_views import healthz, media_file, rendition, robots_txt
 
 urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),

@@ -5,6 +5,7 @@ import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from articles.comments.tokens import form_token
 from articles.models import (
     Article,
     ArticleAuthor,
@@ -14,7 +15,6 @@ from articles.models import (
     Correction,
     Image,
 )
-from articles.spam import form_token
 
 
 def with_token(article, data: dict, age: float = 60) -> dict:

@@ -1,7 +1,7 @@
 """The page cache's keys and the query parameters it reads, defined once.
 
 A leaf module: it imports nothing of the app, so the replica router
-(``newsroom/db_router.py``), the comment section (``articles.comments``) and
+(``newsroom/db_router.py``), the comment section (``articles.comments.section``) and
 the view counters (``articles.readership``) import their names from here
 without importing the cache. A parameter typed in two places could drift
 apart, and a page shown to one reader would then be cached for everyone
@@ -27,7 +27,7 @@ NEXT_CHANGE_KEY = "pc:next-change:v1"
 
 # -- query parameters ----------------------------------------------------------
 
-# The comment section's links (articles.comments): "Xem thêm", newest first,
+# The comment section's links (articles.comments.section): "Xem thêm", newest first,
 # reply to a comment.
 COMMENT_PAGE_PARAM = "trang-binh-luan"
 NEWEST_PARAM = "binh-luan-moi-nhat"

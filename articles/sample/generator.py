@@ -6,7 +6,7 @@ tagging and comment rows (tuples in the column orders below) for
 calls ``save()``, so every column ``save()`` would fill is set here the same
 way: the NFC text (``NormalizedTextModel``), the article's slug, sanitised
 body, ``body_image_rights`` and version, the comment's ``body_hash``
-(``articles.spam.body_fingerprint``), ``ip_hash``, ``link_count`` and spam
+(``articles.comments.scoring.body_fingerprint``), ``ip_hash``, ``link_count`` and spam
 score, and ``Article.comment_count`` as ``refresh_comment_counts`` would count
 it. In bulk mode, with the search trigger off, the article row also carries
 the search vector the trigger would have computed (``articles.search``).
@@ -24,11 +24,12 @@ from functools import cache
 from django.utils import timezone
 from django.utils.html import escape
 
+from articles.client_ip import hash_ip
+from articles.comments.scoring import body_fingerprint, count_links
 from articles.models import Article, Author, Category, Comment, Image, Tag
 from articles.models.taxonomy import normalize_tag_name
 from articles.placeholder import create_placeholder_image
 from articles.search import quoted_words, search_vector
-from articles.spam import body_fingerprint, count_links, hash_ip
 from articles.text import fold, nfc, vi_slugify
 
 from .vocabulary import (
@@ -426,7 +427,7 @@ class Generator:
                     ip_hash,
                     fingerprint,
                     links,
-                    2 * links,  # what articles.spam.assess gives links
+                    2 * links,  # what articles.comments.scoring.assess gives links
                     f"{links} liên kết" if links else "",
                     False,
                     moderated_at,

@@ -100,8 +100,8 @@ def test_an_edit_to_the_article_is_on_its_page_at_once(client, reader_page):
 
 
 def test_an_approved_comment_updates_the_count_and_list(client, reader_page):
+    from articles.comments.services import comments_set_status
     from articles.models import Comment
-    from articles.services import comments_set_status
     from tests.factories import CommentFactory
 
     comment = CommentFactory(article=reader_page, body="Bình luận mới duyệt")

@@ -9,6 +9,7 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
+from articles.comments.scoring import body_fingerprint, count_links
 from articles.html import sanitize_body
 from articles.models import (
     Article,
@@ -28,7 +29,6 @@ from articles.sample.generator import (
 )
 from articles.sample.vocabulary import SECTIONS
 from articles.search import search_words
-from articles.spam import body_fingerprint, count_links
 from articles.text import nfc, vi_slugify
 from tests.factories import CategoryFactory
 

@@ -17,11 +17,11 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
+from articles.comments.services import comment_approve, comment_create
 from articles.importer import figure_html
 from articles.models import Article
 from articles.preview import preview_link_create, preview_url
 from articles.readership import flush_views, record_view
-from articles.services import comment_approve, comment_create
 from articles.workflow import article_transition
 from tests.factories import (
     ArticleFactory,

@@ -16,11 +16,10 @@ from django.conf import settings
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
-from articles.client_ip import client_ip
+from articles.client_ip import client_ip, hash_ip
 from articles.login_throttle import DEVICE_COOKIE
 from articles.models import PreviewOpen
 from articles.preview import preview_link_create, preview_url
-from articles.spam import hash_ip
 from tests.factories import ArticleFactory, StaffFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

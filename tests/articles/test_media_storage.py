@@ -24,8 +24,8 @@ from articles.models import Image
 from articles.pictures import responsive_body
 from articles.renditions import rendition_name, spec_name, specs_for
 from articles.services import images_create
-from articles.views import media_file
 from newsroom.media import IMMUTABLE, media_origins, media_storage
+from newsroom.site_views import media_file
 from newsroom.storage import MediaStorage
 from tests import images
 from tests.factories import ImageFactory, PublishedArticleFactory, StaffFactory

@@ -217,7 +217,7 @@ class TestCommentCounter:
         assert article.comment_count == 0
 
     def test_bulk_status_change_recounts(self):
-        from articles.services import comments_set_status
+        from articles.comments.services import comments_set_status
 
         article = PublishedArticleFactory()
         CommentFactory.create_batch(3, article=article)

@@ -15,8 +15,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles import pagecache
+from articles.comments.services import comments_set_status
 from articles.models import Comment, SiteSettings
-from articles.services import comments_set_status
 from tests.factories import (
     AuthorFactory,
     CategoryFactory,

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from django.test import RequestFactory
 
-from articles import comments
+from articles.comments import section as comments
 from articles.pagecache import groups, keys
 from articles.pagecache.middleware import _key
 from newsroom import db_router

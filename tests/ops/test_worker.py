@@ -36,8 +36,8 @@ POST = """
 from django.core.cache import cache
 from django.db import transaction
 from articles.models import Article
-from articles.notify import NOTIFY_KEY
-from articles.services import comment_create
+from articles.comments.notify import NOTIFY_KEY
+from articles.comments.services import comment_create
 from tests.factories import PublishedArticleFactory
 article = Article.objects.first() or PublishedArticleFactory()
 for body in {bodies!r}:

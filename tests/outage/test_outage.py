@@ -29,7 +29,7 @@ import psycopg
 import pytest
 from django.core import signing
 
-from articles.spam import FORM_SALT
+from articles.comments.tokens import FORM_SALT
 from tests.live import (
     PG,
     drop_database,

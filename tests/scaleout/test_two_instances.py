@@ -25,7 +25,7 @@ import pytest
 from django.core import signing
 from lxml import html as lxml_html
 
-from articles.spam import FORM_SALT
+from articles.comments.tokens import FORM_SALT
 from newsroom.media import IMMUTABLE
 from tests import images
 from tests.live import (

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from articles.notify import notify_moderators
+from articles.comments.notify import notify_moderators
 
 
 class Command(BaseCommand):

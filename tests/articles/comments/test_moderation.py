@@ -10,11 +10,11 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from articles import roles
+from articles.client_ip import hash_ip
+from articles.comments.notify import notify_moderators
+from articles.comments.services import comment_create
 from articles.events import comment_counts_changed
 from articles.models import Article, BlockedTerm, Comment
-from articles.notify import notify_moderators
-from articles.services import comment_create
-from articles.spam import hash_ip
 from tests.factories import (
     ApprovedCommentFactory,
     CommentFactory,

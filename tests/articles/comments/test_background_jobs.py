@@ -11,8 +11,8 @@ from django.core.management import call_command
 from django.test import Client
 from django_tasks_db.models import DBTaskResult
 
+from articles.comments.notify import NOTIFY_KEY
 from articles.models import Comment
-from articles.notify import NOTIFY_KEY
 from tests.factories import PublishedArticleFactory, with_token
 from tests.jobs import Inbox, SilentServer, StallingServer, run_pending_jobs, use_smtp
 

@@ -14,10 +14,10 @@ from django.conf import settings
 from django.db.models import Q
 from django.http import Http404
 
-from .models import Comment
-from .pagecache.keys import COMMENT_PAGE_PARAM as PAGE_PARAM
-from .pagecache.keys import NEWEST_PARAM, OWN_PARAM, REPLY_PARAM
-from .spam import own_comment_id
+from ..models import Comment
+from ..pagecache.keys import COMMENT_PAGE_PARAM as PAGE_PARAM
+from ..pagecache.keys import NEWEST_PARAM, OWN_PARAM, REPLY_PARAM
+from .tokens import own_comment_id
 
 MAX_PAGE = 10_000
 

@@ -4,25 +4,19 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
-from articles.comments import NEWEST_PARAM, PAGE_PARAM, REPLY_PARAM, comment_section
+from articles.comments.section import (
+    NEWEST_PARAM,
+    PAGE_PARAM,
+    REPLY_PARAM,
+    comment_section,
+)
+from articles.comments.services import comment_create, comments_set_status
 from articles.models import Article, Comment
-from articles.services import comment_create, comments_set_status
-from tests.factories import ApprovedCommentFactory, PublishedArticleFactory, with_token
+from tests.factories import ApprovedCommentFactory, with_token
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def reader():
-    return Client(enforce_csrf_checks=True, headers={"Origin": "http://testserver"})
-
-
-@pytest.fixture
-def article():
-    return PublishedArticleFactory()
 
 
 def dated(article, n, **kwargs):

@@ -9,12 +9,11 @@ comment to spam, which is as bad as letting spam through.
 import unicodedata
 
 import pytest
-from django.test import Client
 
 from articles import text
+from articles.comments.services import comments_set_status
 from articles.models import BlockedTerm, Comment
-from articles.services import comments_set_status
-from tests.factories import CommentFactory, PublishedArticleFactory, with_token
+from tests.factories import CommentFactory, with_token
 
 pytestmark = pytest.mark.django_db
 
@@ -45,16 +44,6 @@ ORDINARY = [
     "Cả đội bóng chơi hay, cá độc lắm.",
     "Mua tại notspam.vn hay www.thongtin.gov.vn đều được.",
 ]
-
-
-@pytest.fixture
-def reader():
-    return Client(enforce_csrf_checks=True, headers={"Origin": "http://testserver"})
-
-
-@pytest.fixture
-def article():
-    return PublishedArticleFactory()
 
 
 @pytest.fixture

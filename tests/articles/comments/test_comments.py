@@ -14,17 +14,6 @@ VALID = {
 }
 
 
-@pytest.fixture
-def reader():
-    """A browser-like client: Django's CSRF checks on, Origin sent as browsers do."""
-    return Client(enforce_csrf_checks=True, headers={"Origin": ORIGIN})
-
-
-@pytest.fixture
-def article():
-    return PublishedArticleFactory()
-
-
 def post(client, article, data):
     """Post as a reader who opened the page a minute ago (past the time trap)."""
     return client.post(f"/binh-luan/{article.pk}/", with_token(article, data))

@@ -6,8 +6,9 @@ import pytest
 from django.core.signing import Signer
 from django.test import Client
 
+from articles.client_ip import hash_ip
+from articles.comments.tokens import FORM_SALT, form_token
 from articles.models import BlockedTerm, Comment
-from articles.spam import FORM_SALT, form_token, hash_ip
 from tests.factories import (
     ApprovedCommentFactory,
     ArticleFactory,
@@ -27,16 +28,6 @@ VALID = {
 
 
 NO_TOKEN = '<input type="hidden" name="ts" id="id_ts">'
-
-
-@pytest.fixture
-def reader():
-    return Client(enforce_csrf_checks=True, headers={"Origin": "http://testserver"})
-
-
-@pytest.fixture
-def article():
-    return PublishedArticleFactory()
 
 
 def post(client, article, data, **extra):
@@ -317,7 +308,7 @@ class TestDuplicates:
         self, reader, article
     ):
         CommentFactory(article=article, body=VALID["body"], email="khac@example.com")
-        from articles.spam import body_fingerprint
+        from articles.comments.scoring import body_fingerprint
 
         Comment.objects.update(body_hash=body_fingerprint(VALID["body"]))
         assert post(reader, article, VALID).status_code == 400

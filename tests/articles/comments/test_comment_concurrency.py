@@ -13,8 +13,8 @@ from urllib.parse import urlencode, urlsplit
 import pytest
 from django.db import connection, connections
 
+from articles.comments.services import comments_set_status
 from articles.models import Article, Comment
-from articles.services import comments_set_status
 from tests.factories import (
     ApprovedCommentFactory,
     CommentFactory,

@@ -9,11 +9,10 @@ once approved), REFUSED (the status given, nothing stored). The README's table
 from urllib.parse import urlencode
 
 import pytest
-from django.test import Client
 
+from articles.comments.services import comments_set_status
 from articles.models import Comment
-from articles.services import comments_set_status
-from tests.factories import PublishedArticleFactory, with_token
+from tests.factories import with_token
 
 pytestmark = pytest.mark.django_db
 
@@ -186,16 +185,6 @@ CASES = [
         "Vui lòng nhập nội dung bình luận.",
     ),
 ]
-
-
-@pytest.fixture
-def reader():
-    return Client(enforce_csrf_checks=True, headers={"Origin": "http://testserver"})
-
-
-@pytest.fixture
-def article():
-    return PublishedArticleFactory()
 
 
 @pytest.mark.parametrize(

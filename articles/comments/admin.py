@@ -23,11 +23,11 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from .models import BlockedTerm, Comment
-from .models.comment import normalise_blocked_value
+from ..models import BlockedTerm, Comment
+from ..models.comment import normalise_blocked_value
+from ..text import visible_text
+from .blocklist import is_ip_or_hash
 from .services import comment_approve, comments_set_status
-from .spam import is_ip_or_hash
-from .text import visible_text
 
 # What the queue shows of a comment's text and its article's title; the whole
 # comment is one click away, the whole title in the link's tooltip.
