@@ -30,12 +30,16 @@ def _rate_bucket(ip: str) -> str:
 def rate_limit_retry_after(*, ip: str, email: str, now: float | None = None) -> int:
     """Count this post; return seconds to wait if a limit is passed, else 0.
 
-    Fixed windows in the cache: ``cache.add`` then ``cache.incr`` are atomic
-    in Redis (django-redis runs INCR in a Lua script) and in local memory, so
-    concurrent posts on several app servers are all counted. The identity is
-    hashed before it becomes a key. If the cache is down (django-redis returns
-    None with IGNORE_EXCEPTIONS), posts are let through: every comment is
-    moderated anyway, and refusing all readers during an outage is worse.
+    A sliding window over two fixed ones: this window's count plus the last
+    window's, weighted by how much of it still lies within ``window`` seconds
+    of now. A plain fixed window starts from zero at each boundary, so six
+    quick posts that straddle a minute's turn would all pass a limit of five.
+    ``cache.add`` then ``cache.incr`` are atomic in Redis (django-redis runs
+    INCR in a Lua script) and in local memory, so concurrent posts on several
+    app servers are all counted. The identity is hashed before it becomes a
+    key. If the cache is down (django-redis returns None with
+    IGNORE_EXCEPTIONS), posts are let through: every comment is moderated
+    anyway, and refusing all readers during an outage is worse.
     """
     now = time.time() if now is None else now
     identities = [("ip", _rate_bucket(ip)), ("email", email.strip().lower())]
@@ -46,14 +50,21 @@ def rate_limit_retry_after(*, ip: str, email: str, now: float | None = None) -> 
         digest = hash_ip(f"{kind}:{identity}")
         for limit, window in settings.COMMENT_RATE_LIMITS:
             bucket = int(now // window)
-            key = f"comments:rate:{kind}:{digest}:{window}:{bucket}"
-            cache.add(key, 0, timeout=window + 1)
+            prefix = f"comments:rate:{kind}:{digest}:{window}:"
+            key = f"{prefix}{bucket}"
+            # Kept through the next window, which weighs it.
+            timeout = 2 * window + 1
+            cache.add(key, 0, timeout=timeout)
             try:
                 count = cache.incr(key)
             except ValueError:  # expired between add and incr
-                cache.set(key, 1, timeout=window + 1)
+                cache.set(key, 1, timeout=timeout)
                 count = 1
-            if count is not None and count > limit:
+            if count is None:
+                continue
+            elapsed = (now % window) / window
+            before = cache.get(f"{prefix}{bucket - 1}") or 0
+            if count + before * (1 - elapsed) > limit:
                 wait = max(wait, int(window - now % window) + 1)
     return wait
 

@@ -7,6 +7,7 @@ from django.core.signing import Signer
 from django.test import Client
 
 from articles.client_ip import hash_ip
+from articles.comments.limits import rate_limit_retry_after
 from articles.comments.tokens import FORM_SALT, form_token
 from articles.models import BlockedTerm, Comment
 from tests.factories import (
@@ -224,6 +225,26 @@ class TestRateLimit:
         data = {**VALID, "email": "khac@example.com"}
         response = post(reader, article, data, REMOTE_ADDR="2001:db8::ffff")
         assert response.status_code == 429
+
+    def test_posts_that_straddle_a_minutes_turn_are_counted_together(self):
+        # Three just before the turn, three just after: a fixed window would
+        # start the second minute at zero and let all six through.
+        turn = (time.time() // 60 + 1) * 60
+        times = [turn - 0.3, turn - 0.2, turn - 0.1, turn, turn + 0.1, turn + 0.2]
+        waits = [
+            rate_limit_retry_after(ip="203.0.113.5", email=f"n{i}@example.com", now=t)
+            for i, t in enumerate(times)
+        ]
+        assert waits[:5] == [0, 0, 0, 0, 0]
+        assert waits[5] > 0
+
+    def test_a_full_minute_later_posting_is_open_again(self):
+        ip, start = "203.0.113.6", (time.time() // 60 + 1) * 60
+        for i in range(5):
+            rate_limit_retry_after(ip=ip, email=f"m{i}@example.com", now=start)
+        assert rate_limit_retry_after(ip=ip, email="x@example.com", now=start)
+        later = start + 120
+        assert rate_limit_retry_after(ip=ip, email="y@example.com", now=later) == 0
 
     def test_hourly_limit(self, reader, article, settings):
         settings.COMMENT_RATE_LIMITS = [(100, 60), (3, 3600)]
