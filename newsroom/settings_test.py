@@ -31,7 +31,7 @@ MEDIA_RENDITIONS_ON_SAVE = False
 # The test client speaks plain HTTP.
 SECURE_SSL_REDIRECT = False
 # Most tests count queries on repeated GETs: the page cache would answer them.
-# Tests of the cache turn it on (tests/articles/test_pagecache.py).
+# Tests of the cache turn it on (tests/articles/pagecache/test_page_cache.py).
 PAGE_CACHE_ENABLED = False
 # In-process tests share one process, and reset the cache per test
 # (tests/conftest.py): local memory, unless REDIS_URL puts them on Redis.

@@ -4,7 +4,7 @@ A page or a cached part carries the groups it shows, and a purge of any of
 them makes it stale (``articles.pagecache``). Every name is built here, one
 function or constant per kind, so the view that marks a page and the receiver
 that purges it cannot spell a group differently; a test fails on a group name
-built by hand anywhere else (``tests/articles/test_pagecache_vocabulary.py``).
+built by hand anywhere else (``tests/articles/pagecache/test_vocabulary.py``).
 
 A leaf module: it imports nothing, so anything may import it.
 """

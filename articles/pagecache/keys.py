@@ -5,7 +5,7 @@ A leaf module: it imports nothing of the app, so the replica router
 the view counters (``articles.readership``) import their names from here
 without importing the cache. A parameter typed in two places could drift
 apart, and a page shown to one reader would then be cached for everyone
-(``tests/articles/test_pagecache_vocabulary.py`` pins them together).
+(``tests/articles/pagecache/test_vocabulary.py`` pins them together).
 """
 
 from datetime import datetime

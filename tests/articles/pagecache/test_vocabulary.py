@@ -20,7 +20,7 @@ from articles.pagecache import groups, keys
 from articles.pagecache.middleware import _key
 from newsroom import db_router
 
-BASE_DIR = Path(__file__).resolve().parent.parent.parent
+BASE_DIR = Path(__file__).resolve().parents[3]
 SCANNED = ("articles", "newsroom", "bench")
 GROUPS_MODULE = BASE_DIR / "articles" / "pagecache" / "groups.py"
 KEYS_MODULE = BASE_DIR / "articles" / "pagecache" / "keys.py"

@@ -339,7 +339,7 @@ def test_article_scheduled_by_the_importer_bounds_the_pages_by_its_time(
 ):
     from articles.importer import import_article_file
 
-    seed = Path(__file__).resolve().parents[2] / "demo" / "000_acd85ecf6e6c6313.txt"
+    seed = Path(__file__).resolve().parents[3] / "demo" / "000_acd85ecf6e6c6313.txt"
     lines = seed.read_text(encoding="utf-8").splitlines()
     at = (timezone.localtime() + timedelta(minutes=2)).replace(second=0, microsecond=0)
     assert lines[4].startswith("Bình Minh ")  # the byline line

@@ -1,6 +1,6 @@
 """Where the page cache keeps pages (``articles.pagecache.store``).
 
-The purge rules themselves are in ``test_pagecache``; these check what the
+The purge rules themselves are in ``test_page_cache``; these check what the
 store adds: cached article hits still count as views, and on Redis a hit,
 counting included, is one round trip. The Redis tests run when the suite
 runs with ``REDIS_URL`` (CI's PostgreSQL run does).
