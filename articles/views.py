@@ -105,7 +105,7 @@ class HomeView(TemplateView):
     @classmethod
     def sections(cls):
         """The section blocks, rendered, with the sections they show."""
-        blocks = cls.section_blocks()
+        blocks = Article.objects.section_blocks(SECTION_BLOCK_SIZE)
         html = render_to_string(
             "articles/parts/home_sections.html", {"sections": blocks}
         )
@@ -123,11 +123,6 @@ class HomeView(TemplateView):
             "includes/most_read.html", {"most_read": lists, "show_week": True}
         )
         return {**lists, "html": html}
-
-    @staticmethod
-    def section_blocks():
-        """The home page's section blocks (``ArticleQuerySet.section_blocks``)."""
-        return Article.objects.section_blocks(SECTION_BLOCK_SIZE)
 
 
 class ArticleListView(ListView):
