@@ -275,18 +275,27 @@ def ensure_renditions(image, storage=None) -> list[str]:
     return names
 
 
+def _stored_renditions(source: str, storage) -> list[str]:
+    """The names of every rendition of ``source`` in ``storage``."""
+    folder = f"{PREFIX}{source}"
+    try:
+        _, files = storage.listdir(folder)
+    except (FileNotFoundError, NotImplementedError, OSError):
+        return []
+    return [f"{folder}/{file_name}" for file_name in files]
+
+
 def delete_stale_renditions(image, storage=None) -> int:
     """Remove the renditions of ``image`` no page lists any more: those of an
     earlier rights date, or from before it had one (served for a year by
     nginx and the bucket), and earlier focal points. How many went."""
     storage = storage or default_storage
-    folder = f"{PREFIX}{image.file.name}"
-    try:
-        _, files = storage.listdir(folder)
-    except (FileNotFoundError, NotImplementedError, OSError):
-        return 0
     current = {spec_name(spec) for spec in specs_for(image)}
-    stale = [f"{folder}/{f}" for f in files if f"{folder}/{f}" not in current]
+    stale = [
+        name
+        for name in _stored_renditions(image.file.name, storage)
+        if name not in current
+    ]
     for name in stale:
         storage.delete(name)
     return len(stale)
@@ -295,11 +304,7 @@ def delete_stale_renditions(image, storage=None) -> int:
 def delete_renditions(source: str, storage=None) -> int:
     """Remove every rendition of ``source``; how many there were."""
     storage = storage or default_storage
-    folder = f"{PREFIX}{source}"
-    try:
-        _, files = storage.listdir(folder)
-    except (FileNotFoundError, NotImplementedError, OSError):
-        return 0
-    for file_name in files:
-        storage.delete(f"{folder}/{file_name}")
-    return len(files)
+    names = _stored_renditions(source, storage)
+    for name in names:
+        storage.delete(name)
+    return len(names)

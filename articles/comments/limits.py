@@ -7,24 +7,12 @@ is set; when the cache is down, posts are let through, since every comment is
 moderated anyway.
 """
 
-import ipaddress
 import time
 
 from django.conf import settings
 from django.core.cache import cache
 
-from ..client_ip import hash_ip
-
-
-def _rate_bucket(ip: str) -> str:
-    """IPv6 hosts get a whole /64 each, so one network counts as one poster."""
-    try:
-        address = ipaddress.ip_address(ip)
-    except ValueError:
-        return ip
-    if address.version == 6:
-        return str(ipaddress.ip_network(f"{address}/64", strict=False))
-    return str(address)
+from ..client_ip import hash_ip, ip_bucket
 
 
 def rate_limit_retry_after(*, ip: str, email: str, now: float | None = None) -> int:
@@ -42,7 +30,7 @@ def rate_limit_retry_after(*, ip: str, email: str, now: float | None = None) -> 
     anyway, and refusing all readers during an outage is worse.
     """
     now = time.time() if now is None else now
-    identities = [("ip", _rate_bucket(ip)), ("email", email.strip().lower())]
+    identities = [("ip", ip_bucket(ip)), ("email", email.strip().lower())]
     wait = 0
     for kind, identity in identities:
         if not identity:

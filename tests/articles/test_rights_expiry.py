@@ -7,7 +7,6 @@ a real ``manage.py db_worker`` process. The clock is moved with time-machine.
 
 import os
 import subprocess
-import sys
 import textwrap
 import urllib.error
 import urllib.request
@@ -27,6 +26,7 @@ from articles.rights_expiry import expire_photo_rights, rights_moment
 from newsroom.media import private_media_storage
 from tests.factories import ImageFactory, PublishedArticleFactory
 from tests.jobs import run_pending_jobs
+from tests.live import manage
 
 pytestmark = pytest.mark.django_db
 
@@ -339,17 +339,7 @@ def test_a_db_worker_process_withholds_the_photo_at_its_moment(tmp_path):
         "DJANGO_SETTINGS_MODULE": "newsroom.settings",
     }
 
-    def manage(*args):
-        return subprocess.run(
-            [sys.executable, "manage.py", *args],
-            cwd=BASE_DIR,
-            env=env,
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout
-
-    manage("migrate", "-v0")
+    manage(env, "migrate", "-v0")
     queue = textwrap.dedent(
         """
         from datetime import date, datetime
@@ -366,10 +356,10 @@ def test_a_db_worker_process_withholds_the_photo_at_its_moment(tmp_path):
         print(image.file.name)
         """
     )
-    name = manage("shell", "-c", queue).splitlines()[-1]
+    name = manage(env, "shell", "-c", queue).splitlines()[-1]
     assert (media / name).is_file()
 
-    manage("db_worker", "--batch", "--no-startup-delay", "--no-reload")
+    manage(env, "db_worker", "--batch", "--no-startup-delay", "--no-reload")
     assert not (media / name).exists()
     assert (Path(f"{media}-private") / name).is_file()
 
